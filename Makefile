@@ -1,0 +1,39 @@
+# Every target creates/updates the virtual environment in $(VENV) first, so each works on a fresh clone.
+PY ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+
+.PHONY: install test lint record demo bench clean
+
+$(BIN)/python:
+	$(PY) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+
+# vcrpy is upgraded in a second step on purpose: langchain-tests 1.1.9 pins vcrpy<9, but only
+# vcrpy>=9.4 patches httpx2, the transport google-genai 3.6 uses (docs/testing.md explains).
+install: $(BIN)/python
+	$(BIN)/pip install -q -e ".[dev]"
+	$(BIN)/pip install -q "vcrpy>=9.4,<10"
+
+# pytest exits 5 when it collects no test; that is not a failure of the suite itself.
+test: install
+	$(BIN)/pytest -q -p no:cacheprovider; rc=$$?; if [ $$rc -eq 5 ]; then echo "no tests collected"; rc=0; fi; exit $$rc
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+
+# Re-record cassettes against the live API (needs GOOGLE_API_KEY). Overwrites cassettes/.
+record: install
+	@test -n "$$GOOGLE_API_KEY$$GEMINI_API_KEY" || { echo "set GOOGLE_API_KEY to record"; exit 2; }
+	$(BIN)/pytest -q -m cassette --record-mode=rewrite
+
+demo: install
+	$(BIN)/gemini-vision demo
+
+bench: install
+	$(BIN)/python benchmarks/run_all.py
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache *.egg-info

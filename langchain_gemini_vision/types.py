@@ -1,0 +1,254 @@
+"""Result models: pydantic v2, JSON-serialisable, stable field names (see docs/architecture.md)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class TokenUsage(BaseModel):
+    """Token counts the API reported for one or more calls."""
+
+    model_config = ConfigDict(frozen=True)
+
+    input_tokens: int = 0
+    output_tokens: int = 0
+    total_tokens: int = 0
+    by_modality: dict[str, int] = Field(
+        default_factory=dict, description="Prompt tokens per modality (TEXT, IMAGE, VIDEO, AUDIO)."
+    )
+
+    def __add__(self, other: TokenUsage) -> TokenUsage:
+        modalities = dict(self.by_modality)
+        for key, value in other.by_modality.items():
+            modalities[key] = modalities.get(key, 0) + value
+        return TokenUsage(
+            input_tokens=self.input_tokens + other.input_tokens,
+            output_tokens=self.output_tokens + other.output_tokens,
+            total_tokens=self.total_tokens + other.total_tokens,
+            by_modality=modalities,
+        )
+
+
+class CaptionResult(BaseModel):
+    """A caption (or free-form answer) about one or more images."""
+
+    text: str
+    model: str = ""
+    usage: TokenUsage = Field(default_factory=TokenUsage)
+    warnings: list[str] = Field(default_factory=list)
+
+    def __str__(self) -> str:
+        return self.text
+
+
+class BoundingBox(BaseModel):
+    """An axis-aligned box in pixels of the upright original image; max edges are exclusive."""
+
+    model_config = ConfigDict(frozen=True)
+
+    x_min: int
+    y_min: int
+    x_max: int
+    y_max: int
+
+    @property
+    def width(self) -> int:
+        """Width in pixels."""
+        return self.x_max - self.x_min
+
+    @property
+    def height(self) -> int:
+        """Height in pixels."""
+        return self.y_max - self.y_min
+
+    @property
+    def area(self) -> int:
+        """Area in square pixels."""
+        return max(self.width, 0) * max(self.height, 0)
+
+    def as_tuple(self) -> tuple[int, int, int, int]:
+        """Return ``(x_min, y_min, x_max, y_max)``, the order PIL's ``crop`` expects."""
+        return (self.x_min, self.y_min, self.x_max, self.y_max)
+
+    def __str__(self) -> str:
+        return f"({self.x_min}, {self.y_min}, {self.x_max}, {self.y_max})"
+
+
+class Mask(BaseModel):
+    """A segmentation mask in image pixel space.
+
+    The mask covers ``box``; ``png_base64`` is a binary (0/255) single-channel PNG of exactly the
+    box's size. ``polygon`` holds ``[x, y]`` pixel vertices when the model answered with a polygon.
+    """
+
+    png_base64: str | None = None
+    polygon: list[list[int]] | None = None
+
+
+class Detection(BaseModel):
+    """One detected object."""
+
+    label: str
+    box: BoundingBox = Field(description="Pixels of the upright original image.")
+    box_2d: list[int] = Field(
+        description="The model's (repaired) [y_min, x_min, y_max, x_max] on the 0-1000 grid."
+    )
+    mask: Mask | None = None
+    confidence: float | None = None
+
+
+class DetectionResult(BaseModel):
+    """Objects found in one image, with pixel boxes for the image as a person sees it."""
+
+    detections: list[Detection] = Field(default_factory=list)
+    image_width: int
+    image_height: int
+    model: str = ""
+    usage: TokenUsage = Field(default_factory=TokenUsage)
+    warnings: list[str] = Field(default_factory=list)
+    truncated: bool = False
+
+    def __len__(self) -> int:
+        return len(self.detections)
+
+    def summary(self, max_items: int = 50) -> str:
+        """A short text an LLM can reason over: ``"2 objects: cat (12, 40, 300, 410) px; ..."``."""
+        n = len(self.detections)
+        if n == 0:
+            head = f"No matching objects found in the {self.image_width}x{self.image_height} image."
+        else:
+            items = "; ".join(f"{d.label} {d.box}" for d in self.detections[:max_items])
+            more = f"; ... and {n - max_items} more" if n > max_items else ""
+            noun = "object" if n == 1 else "objects"
+            head = (
+                f"{n} {noun} in the {self.image_width}x{self.image_height} image "
+                f"(pixel boxes x_min, y_min, x_max, y_max): {items}{more}"
+            )
+        if self.warnings:
+            head += f" [{len(self.warnings)} repair(s): {'; '.join(self.warnings[:3])}]"
+        return head
+
+
+class TranscriptSegment(BaseModel):
+    """A span of a video: what was said (and optionally shown), on the video's own clock."""
+
+    start_s: float = Field(ge=0)
+    end_s: float = Field(ge=0)
+    text: str
+    speaker: str | None = None
+    visual: str | None = None
+
+
+def format_timestamp(seconds: float, *, always_hours: bool = False) -> str:
+    """Format seconds as ``MM:SS`` (or ``H:MM:SS`` from one hour on, or when asked)."""
+    total = max(int(seconds), 0)
+    hours, rest = divmod(total, 3600)
+    minutes, secs = divmod(rest, 60)
+    if hours or always_hours:
+        return f"{hours}:{minutes:02d}:{secs:02d}"
+    return f"{minutes:02d}:{secs:02d}"
+
+
+def _subtitle_time(seconds: float, sep: str) -> str:
+    millis = round(max(seconds, 0.0) * 1000)
+    hours, rest = divmod(millis, 3_600_000)
+    minutes, rest = divmod(rest, 60_000)
+    secs, millis = divmod(rest, 1000)
+    return f"{hours:02d}:{minutes:02d}:{secs:02d}{sep}{millis:03d}"
+
+
+class Transcript(BaseModel):
+    """A timestamped transcript of a video."""
+
+    segments: list[TranscriptSegment] = Field(default_factory=list)
+    duration_s: float | None = None
+    source: str = ""
+    model: str = ""
+    usage: TokenUsage = Field(default_factory=TokenUsage)
+    warnings: list[str] = Field(default_factory=list)
+    gemini_file_uri: str | None = None
+
+    def _cue_text(self, seg: TranscriptSegment) -> str:
+        text = f"{seg.speaker}: {seg.text}" if seg.speaker else seg.text
+        if seg.visual:
+            text = f"{text}\n[{seg.visual}]" if text else f"[{seg.visual}]"
+        return text.strip() or "..."
+
+    def to_srt(self) -> str:
+        """Render as SubRip (.srt)."""
+        blocks = []
+        for i, seg in enumerate(self.segments, start=1):
+            end = seg.end_s if seg.end_s > seg.start_s else seg.start_s + 1.0
+            times = f"{_subtitle_time(seg.start_s, ',')} --> {_subtitle_time(end, ',')}"
+            cue = self._cue_text(seg).replace("\n\n", "\n")
+            blocks.append(f"{i}\n{times}\n{cue}\n")
+        return "\n".join(blocks)
+
+    def to_vtt(self) -> str:
+        """Render as WebVTT (.vtt)."""
+        blocks = ["WEBVTT\n"]
+        for seg in self.segments:
+            end = seg.end_s if seg.end_s > seg.start_s else seg.start_s + 1.0
+            times = f"{_subtitle_time(seg.start_s, '.')} --> {_subtitle_time(end, '.')}"
+            cue = self._cue_text(seg).replace("\n\n", "\n").replace("-->", "->")
+            blocks.append(f"{times}\n{cue}\n")
+        return "\n".join(blocks)
+
+    def to_text(self) -> str:
+        """Render as plain text with ``[MM:SS]`` stamps, one segment per line."""
+        hours = (self.duration_s or 0) >= 3600 or any(s.start_s >= 3600 for s in self.segments)
+        lines = []
+        for seg in self.segments:
+            stamp = format_timestamp(seg.start_s, always_hours=hours)
+            body = f"{seg.speaker}: {seg.text}" if seg.speaker else seg.text
+            if seg.visual:
+                body = f"{body} [visual: {seg.visual}]" if body else f"[visual: {seg.visual}]"
+            lines.append(f"[{stamp}] {body}".rstrip())
+        return "\n".join(lines)
+
+
+class Chapter(BaseModel):
+    """A chapter of a video summary."""
+
+    start_s: float = Field(ge=0)
+    title: str
+    summary: str = ""
+    end_s: float | None = None
+    url: str | None = Field(default=None, description="Deep link that seeks to the chapter.")
+
+
+class VideoSummary(BaseModel):
+    """A summary of a (YouTube) video with optional timestamped chapters."""
+
+    text: str
+    chapters: list[Chapter] = Field(default_factory=list)
+    video_id: str | None = None
+    url: str | None = None
+    model: str = ""
+    usage: TokenUsage = Field(default_factory=TokenUsage)
+    warnings: list[str] = Field(default_factory=list)
+
+
+class GeminiFile(BaseModel):
+    """A file in the Gemini File API (a snapshot of its resource)."""
+
+    name: str = Field(description="Resource name, 'files/<id>'.")
+    uri: str = ""
+    mime_type: str = ""
+    size_bytes: int | None = None
+    display_name: str | None = None
+    sha256_hex: str | None = Field(default=None, description="Hex digest decoded from sha256Hash.")
+    state: str = "STATE_UNSPECIFIED"
+    create_time: datetime | None = None
+    expiration_time: datetime | None = None
+    video_duration_s: float | None = None
+    error_message: str | None = None
+    extra: dict[str, Any] = Field(default_factory=dict, exclude=True, repr=False)
+
+    @property
+    def is_active(self) -> bool:
+        """Whether the file can be used in a request."""
+        return self.state == "ACTIVE"

@@ -8,19 +8,24 @@ which renders as a LangChain content block. Large local files are never read who
 
 from __future__ import annotations
 
+import asyncio
 import base64
+import binascii
 import enum
-import io
-import ipaddress
+import mimetypes
 import os
 import re
-import socket
+import stat
 import urllib.parse
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Union
 
+from ._fetch import FetchLimits, fetch_url
+from ._images import normalise_image, pil_to_bytes
+from ._sniff import SNIFF_BYTES, sniff_mime
+from ._youtube_url import is_youtube_url, parse_youtube_url
 from .errors import MediaAccessError, MediaTooLargeError, UnsupportedMediaError
 
 if TYPE_CHECKING:
@@ -99,6 +104,7 @@ class MediaPolicy:
     max_download_bytes: int = INLINE_LIMIT_BYTES
     download_timeout_s: float = 30.0
     max_redirects: int = 5
+    trusted_hosts: tuple[str, ...] = ()
 
     @classmethod
     def permissive(cls) -> MediaPolicy:
@@ -126,8 +132,10 @@ class MediaPolicy:
             paths = "no local files"
         else:
             paths = "local files under " + ", ".join(repr(str(d)) for d in self.allowed_dirs)
-        urls = "no URLs" if not self.allow_urls else "http(s) URLs" + (
-            " to public hosts" if self.ssrf_guard else ""
+        urls = (
+            "no URLs"
+            if not self.allow_urls
+            else "http(s) URLs" + (" to public hosts" if self.ssrf_guard else "")
         )
         return f"{paths}; {urls}"
 
@@ -191,6 +199,7 @@ class PreparedMedia:
     geometry: ImageGeometry | None = None
     repairs: list[str] = field(default_factory=list)
     gemini_file: GeminiFile | None = None
+    start_offset_s: float | None = None
 
     def __repr__(self) -> str:
         payload = (
@@ -200,12 +209,13 @@ class PreparedMedia:
             if self.path is not None
             else f"uri={self.file_uri!r}"
         )
-        return f"PreparedMedia({self.kind}, {self.mime_type or '-'}, {payload}, from {self.source!r})"
+        kind = self.kind or "?"
+        return f"PreparedMedia({kind}, {self.mime_type or '-'}, {payload}, from {self.source!r})"
 
     @property
     def needs_upload(self) -> bool:
         """Whether this medium must go through the File API before it can be sent."""
-        return self.file_uri is None and (self.data is None or len(self.data) > INLINE_LIMIT_BYTES)
+        return self.file_uri is None and (self.data is None or not fits_inline(len(self.data)))
 
     def to_block(
         self,
@@ -241,3 +251,347 @@ class PreparedMedia:
             # Sent per part: langchain-google-genai drops a constructor-level media_resolution.
             block["media_resolution"] = media_resolution
         return block
+
+
+# --- classification (pure) -------------------------------------------------------------------
+
+_FILE_API_NAME = re.compile(r"^files/[a-z0-9][a-z0-9-]{0,63}$")
+_FILE_API_URI = re.compile(
+    r"^https://generativelanguage\.googleapis\.com/(?:v1beta|v1|v1alpha)/(files/[a-z0-9-]+)$"
+)
+_INLINE_MARGIN_BYTES = 512 * 1024
+"""Room for the prompt, schema and JSON framing in the same request."""
+
+
+def fits_inline(raw_size: int) -> bool:
+    """Whether ``raw_size`` bytes, base64-encoded, keep a request under the 20 MB inline limit."""
+    return 4 * ((raw_size + 2) // 3) <= INLINE_LIMIT_BYTES - _INLINE_MARGIN_BYTES
+
+
+def file_api_name(ref: str) -> str | None:
+    """``files/<id>`` when ``ref`` is a File API name or URI, else None."""
+    text = ref.strip()
+    if _FILE_API_NAME.match(text):
+        return text
+    match = _FILE_API_URI.match(text)
+    return match.group(1) if match else None
+
+
+def classify(ref: object) -> RefKind:
+    """Decide what kind of reference ``ref`` is, from its type and form alone.
+
+    Raises:
+        UnsupportedMediaError: ``ref`` is of a type the media core does not accept.
+    """
+    from .types import GeminiFile
+
+    if isinstance(ref, PreparedMedia):
+        return RefKind.PREPARED
+    if isinstance(ref, GeminiFile):
+        return RefKind.FILE_API
+    if isinstance(ref, (bytes, bytearray, memoryview)):
+        return RefKind.BYTES
+    if isinstance(ref, os.PathLike):
+        return RefKind.PATH
+    if isinstance(ref, str):
+        text = ref.strip()
+        lowered = text.lower()
+        if lowered.startswith("data:"):
+            return RefKind.DATA_URI
+        if file_api_name(text):
+            return RefKind.FILE_API
+        if lowered.startswith("gs://"):
+            return RefKind.GCS
+        if is_youtube_url(text):
+            return RefKind.YOUTUBE
+        if lowered.startswith(("http://", "https://")):
+            return RefKind.HTTP_URL
+        if re.match(r"^[a-z][a-z0-9+.-]*://", lowered):
+            raise UnsupportedMediaError(
+                f"Unsupported URL scheme in {text[:80]!r}: use a local path, an http(s) URL, a "
+                "data: URI, a gs:// URI, a File API name (files/...) or a YouTube link."
+            )
+        return RefKind.PATH
+    try:
+        from PIL import Image
+    except ImportError:  # pragma: no cover - pillow is a hard dependency
+        Image = None  # type: ignore[assignment]  # keeps the error below reachable without PIL
+    if Image is not None and isinstance(ref, Image.Image):
+        return RefKind.PIL_IMAGE
+    raise UnsupportedMediaError(
+        f"Cannot use a {type(ref).__name__} as media: pass a path, URL, data: URI, bytes, "
+        "PIL image, File API file or name, gs:// URI or YouTube link."
+    )
+
+
+def kind_of_mime(mime_type: str) -> str:
+    """``image`` / ``video`` / ``audio`` / ``document`` for a MIME type ("" when unknown)."""
+    if mime_type.startswith("image/"):
+        return "image"
+    if mime_type.startswith("video/"):
+        return "video"
+    if mime_type.startswith("audio/"):
+        return "audio"
+    if mime_type in DOCUMENT_MIME_TYPES:
+        return "document"
+    return ""
+
+
+def _supported_list() -> str:
+    return (
+        "images " + ", ".join(IMAGE_MIME_TYPES) + " (GIF, BMP and TIFF are converted to PNG); "
+        "videos "
+        + ", ".join(VIDEO_MIME_TYPES)
+        + "; audio "
+        + ", ".join(AUDIO_MIME_TYPES)
+        + "; application/pdf"
+    )
+
+
+def _check_supported(mime: str | None, source: str, expect: str | None) -> str:
+    supported = (
+        IMAGE_MIME_TYPES
+        + CONVERTED_IMAGE_TYPES
+        + VIDEO_MIME_TYPES
+        + AUDIO_MIME_TYPES
+        + DOCUMENT_MIME_TYPES
+    )
+    if mime is None or mime not in supported:
+        what = f"{mime} content" if mime else "content of an unrecognised type"
+        raise UnsupportedMediaError(
+            f"{source} holds {what}, which Gemini cannot read. Supported (detected from the "
+            f"bytes, not the file name): {_supported_list()}."
+        )
+    if expect and kind_of_mime(mime) != expect:
+        raise UnsupportedMediaError(
+            f"{source} is {mime}, but an {expect} is needed here."
+            if expect == "image"
+            else f"{source} is {mime}, but a {expect} is needed here."
+        )
+    return mime
+
+
+# --- reading ----------------------------------------------------------------------------------
+
+
+def _check_path_allowed(path: Path, policy: MediaPolicy, shown: str) -> Path:
+    real = Path(os.path.realpath(path))
+    if policy.allowed_dirs is None:
+        return real
+    if not policy.allowed_dirs:
+        raise MediaAccessError(
+            f"Local files are not allowed here ({shown}). The developer can allow folders with "
+            "allowed_dirs=[...].",
+            rule="allowed_dirs",
+        )
+    for root in policy.allowed_dirs:
+        try:
+            common = os.path.commonpath([str(real), str(root)])
+        except ValueError:
+            continue
+        if common == str(root):
+            return real
+    allowed = [str(d) for d in policy.allowed_dirs]
+    raise MediaAccessError(
+        f"{shown} is outside the folders this tool may read (symlinks are followed): local files "
+        f"are limited to {allowed}; the developer can pass allowed_dirs=[...] to allow more.",
+        rule="allowed_dirs",
+    )
+
+
+def _read_path(
+    ref: str | os.PathLike[str], policy: MediaPolicy, expect: str | None
+) -> tuple[Path, str, int, bytes | None]:
+    """Check and sniff a local file; read it only when it is small enough to matter inline."""
+    shown = os.fspath(ref)
+    path = Path(os.path.expanduser(shown))
+    real = _check_path_allowed(path, policy, shown)
+    try:
+        info = real.stat()
+    except FileNotFoundError:
+        raise MediaAccessError(f"No such file: {shown}. Check the path.", rule="missing") from None
+    except OSError as exc:
+        raise MediaAccessError(f"Cannot read {shown}: {exc.strerror}.", rule="io") from exc
+    if stat.S_ISDIR(info.st_mode):
+        raise MediaAccessError(
+            f"{shown} is a folder; pass a file (or use GeminiFileLoader with a glob).", rule="io"
+        )
+    size = info.st_size
+    if size == 0:
+        raise MediaAccessError(f"{shown} is empty (0 bytes).", rule="empty")
+    if size > FILE_API_LIMIT_BYTES:
+        raise MediaTooLargeError(
+            f"{shown} is {size / 1024**3:.2f} GiB; the Gemini File API accepts at most 2 GB per "
+            "file. Split or re-encode it first."
+        )
+    try:
+        with real.open("rb") as handle:
+            head = handle.read(SNIFF_BYTES)
+            mime = _check_supported(sniff_mime(head), shown, expect)
+            small = fits_inline(size) or kind_of_mime(mime) == "image"
+            data = head + handle.read() if small else None
+    except OSError as exc:
+        raise MediaAccessError(f"Cannot read {shown}: {exc.strerror}.", rule="io") from exc
+    return real, mime, size, data
+
+
+def _decode_data_uri(uri: str) -> bytes:
+    header, sep, payload = uri.partition(",")
+    if not sep:
+        raise UnsupportedMediaError(
+            "Malformed data: URI (no comma). Expected data:<mime>;base64,..."
+        )
+    if header.lower().endswith(";base64"):
+        try:
+            return base64.b64decode(payload, validate=False)
+        except (binascii.Error, ValueError) as exc:
+            raise UnsupportedMediaError(f"The data: URI is not valid base64 ({exc}).") from exc
+    return urllib.parse.unquote_to_bytes(payload)
+
+
+def _from_bytes(
+    data: bytes, source: str, expect: str | None, max_image_side: int | None
+) -> PreparedMedia:
+    if not data:
+        raise MediaAccessError(f"{source} is empty (0 bytes).", rule="empty")
+    mime = _check_supported(sniff_mime(data[:SNIFF_BYTES]), source, expect)
+    kind = kind_of_mime(mime)
+    if kind != "image":
+        return PreparedMedia(kind, mime, source, data=data, size_bytes=len(data))
+    image = normalise_image(data, mime, max_side=max_image_side)
+    geometry = ImageGeometry(
+        display_width=image.display_size[0],
+        display_height=image.display_size[1],
+        sent_width=image.sent_size[0],
+        sent_height=image.sent_size[1],
+        exif_orientation=image.orientation,
+    )
+    return PreparedMedia(
+        "image",
+        image.mime_type,
+        source,
+        data=image.data,
+        size_bytes=len(image.data),
+        geometry=geometry,
+        repairs=image.repairs,
+    )
+
+
+def _from_file_api(ref: str | GeminiFile) -> PreparedMedia:
+    from .types import GeminiFile
+
+    if isinstance(ref, GeminiFile):
+        uri = ref.uri or GEMINI_FILES_PREFIX + ref.name.removeprefix("files/")
+        return PreparedMedia(
+            kind_of_mime(ref.mime_type),
+            ref.mime_type,
+            ref.name,
+            file_uri=uri,
+            size_bytes=ref.size_bytes,
+            gemini_file=ref,
+        )
+    name = file_api_name(ref)
+    assert name is not None
+    return PreparedMedia("", "", name, file_uri=GEMINI_FILES_PREFIX + name.removeprefix("files/"))
+
+
+def _from_gcs(uri: str, expect: str | None) -> PreparedMedia:
+    # gs:// objects cannot be sniffed from here; the extension is the only hint Gemini needs.
+    guessed, _ = mimetypes.guess_type(uri)
+    mime = {"video/quicktime": "video/mov", "audio/mpeg": "audio/mp3"}.get(guessed or "", guessed)
+    kind = kind_of_mime(mime or "") or (expect or "")
+    return PreparedMedia(kind, mime or "", uri, file_uri=uri)
+
+
+def prepare_media(
+    ref: MediaInput,
+    *,
+    policy: MediaPolicy | None = None,
+    max_image_side: int | None = None,
+    expect: str | None = None,
+) -> PreparedMedia:
+    """Resolve a media reference into a ``PreparedMedia`` ready for a request.
+
+    Args:
+        ref: A path, http(s) URL, ``data:`` URI, bytes, PIL image, File API file or name, ``gs://``
+            URI, YouTube link, or an already prepared medium.
+        policy: Trust policy; tools pass ``MediaPolicy.for_tool(allowed_dirs)``. Default: any local
+            path, SSRF-guarded URLs.
+        max_image_side: Downscale images so their longest side is at most this (coordinates are
+            still mapped back to the original).
+        expect: ``"image"`` or ``"video"`` to refuse other kinds early.
+
+    Raises:
+        MediaAccessError: Refused by the policy, missing, empty or unreadable.
+        MediaTooLargeError: Over a documented size limit.
+        UnsupportedMediaError: Content is not a supported type.
+        InvalidYouTubeURLError: A YouTube link that is not a single video.
+    """
+    policy = policy or MediaPolicy.permissive()
+    kind = classify(ref)
+    if kind is RefKind.PREPARED:
+        assert isinstance(ref, PreparedMedia)
+        return ref
+    if kind is RefKind.FILE_API:
+        return _from_file_api(ref)  # type: ignore[arg-type]  # classify() narrowed it
+    if kind is RefKind.BYTES:
+        return _from_bytes(bytes(ref), "<bytes>", expect, max_image_side)  # type: ignore[arg-type]
+    if kind is RefKind.PIL_IMAGE:
+        from PIL import Image
+
+        assert isinstance(ref, Image.Image)
+        return _from_bytes(pil_to_bytes(ref), "<PIL image>", expect, max_image_side)
+    assert isinstance(ref, (str, os.PathLike))
+    text = os.fspath(ref)
+    if kind is RefKind.DATA_URI:
+        return _from_bytes(_decode_data_uri(text), "<data: URI>", expect, max_image_side)
+    if kind is RefKind.GCS:
+        return _from_gcs(text.strip(), expect)
+    if kind is RefKind.YOUTUBE:
+        if expect == "image":
+            raise UnsupportedMediaError(f"{text} is a YouTube video, but an image is needed here.")
+        yt = parse_youtube_url(text)
+        return PreparedMedia(
+            "youtube", "", yt.canonical_url, file_uri=yt.canonical_url, start_offset_s=yt.start_s
+        )
+    if kind is RefKind.HTTP_URL:
+        if not policy.allow_urls:
+            raise MediaAccessError(
+                f"URLs are not allowed here ({text}); pass a local file or ask the developer to "
+                "enable allow_urls.",
+                rule="urls",
+            )
+        limits = FetchLimits(
+            guard=policy.ssrf_guard,
+            max_bytes=policy.max_download_bytes,
+            timeout_s=policy.download_timeout_s,
+            max_redirects=policy.max_redirects,
+            trusted_hosts=policy.trusted_hosts,
+        )
+        body, _final = fetch_url(text.strip(), limits)
+        if body.lstrip()[:15].lower().startswith((b"<!doctype html", b"<html")):
+            raise UnsupportedMediaError(
+                f"{text} returned an HTML page, not media. Link to the image or video file itself."
+            )
+        return _from_bytes(body, text.strip(), expect, max_image_side)
+    real, mime, size, data = _read_path(ref, policy, expect)
+    shown = os.fspath(ref)
+    if data is None:
+        return PreparedMedia(kind_of_mime(mime), mime, shown, path=real, size_bytes=size)
+    prepared = _from_bytes(data, shown, expect, max_image_side)
+    if prepared.kind != "image" and prepared.needs_upload:
+        prepared = replace(prepared, data=None, path=real)
+    return prepared
+
+
+async def aprepare_media(
+    ref: MediaInput,
+    *,
+    policy: MediaPolicy | None = None,
+    max_image_side: int | None = None,
+    expect: str | None = None,
+) -> PreparedMedia:
+    """Async twin of :func:`prepare_media` (file and network I/O run in a worker thread)."""
+    return await asyncio.to_thread(
+        prepare_media, ref, policy=policy, max_image_side=max_image_side, expect=expect
+    )

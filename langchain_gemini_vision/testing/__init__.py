@@ -1,0 +1,35 @@
+"""A faithful local Gemini API for tests, demos and benchmarks.
+
+``FakeGeminiServer`` speaks the live v1beta wire format over real HTTP on 127.0.0.1, so the real
+``google-genai`` SDK and ``ChatGoogleGenerativeAI`` run unmodified against it::
+
+    from langchain_gemini_vision.testing import FakeGeminiServer
+
+    with FakeGeminiServer(processing_polls=2, video_duration_s=42) as server:
+        server.add_rule(has_media="image/", text="A red bicycle.")
+        llm = server.llm()                    # ChatGoogleGenerativeAI -> server.url
+        client = server.client()              # google.genai.Client -> server.url
+        ...
+        assert server.requests[-1].headers["x-goog-api-key"] == "REDACTED"
+"""
+
+from __future__ import annotations
+
+from ._faults import Drop, Fault
+from ._files import FileRecord, UploadSession
+from ._rules import DEFAULT_TEXT, GenerateRequest, MediaPart, Reply, Rule
+from .server import FakeGeminiServer, RecordedRequest
+
+__all__ = [
+    "DEFAULT_TEXT",
+    "Drop",
+    "FakeGeminiServer",
+    "Fault",
+    "FileRecord",
+    "GenerateRequest",
+    "MediaPart",
+    "RecordedRequest",
+    "Reply",
+    "Rule",
+    "UploadSession",
+]

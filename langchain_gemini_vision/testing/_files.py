@@ -1,0 +1,511 @@
+"""File API records of the fake server: the stored resource and an upload in progress."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import re
+import secrets
+import string
+import threading
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any, Protocol
+
+from . import _wire
+
+#: Files are kept 48 hours (vision guide).
+FILE_TTL = timedelta(hours=48)
+#: The chunk granularity the live upload server advertises; non-final chunks must be multiples.
+CHUNK_GRANULARITY = 8 * 1024 * 1024
+#: File API limit per file.
+MAX_FILE_BYTES = 2 * 1024**3
+
+_ID_ALPHABET = string.ascii_lowercase + string.digits
+#: Without a configured duration, a video's length is estimated from its size at this bitrate.
+_ESTIMATED_VIDEO_BYTES_PER_S = 250_000
+
+
+def new_file_id() -> str:
+    """Twelve characters of ``[a-z0-9]``, the shape of real file ids."""
+    return "".join(secrets.choice(_ID_ALPHABET) for _ in range(12))
+
+
+def estimate_video_duration(size_bytes: int) -> float:
+    """A plausible duration (whole seconds, at least 1) for a video of ``size_bytes``."""
+    return float(max(1, round(size_bytes / _ESTIMATED_VIDEO_BYTES_PER_S)))
+
+
+@dataclass
+class FileRecord:
+    """One file as the fake File API stores it. Mutate only through the server's methods.
+
+    Attributes:
+        name: ``files/<id>``.
+        mime_type: MIME type given at upload.
+        size_bytes: Size in bytes.
+        sha256_hex: Lowercase hex SHA-256 of the content.
+        create_time: Creation time (UTC).
+        update_time: Last state change (UTC).
+        expiration_time: When the file disappears (create + 48 h unless seeded otherwise).
+        state: ``PROCESSING``, ``ACTIVE``, ``FAILED`` or ``STATE_UNSPECIFIED``.
+        display_name: Optional display name; omitted from JSON when None.
+        video_duration_s: Reported as ``videoMetadata.videoDuration`` once a video is ACTIVE.
+        error_code: ``error.code`` when FAILED (a google.rpc code; 3 = INVALID_ARGUMENT).
+        error_message: ``error.message`` when FAILED.
+        head: The first bytes of the content (up to the server's ``keep_bytes_up_to``).
+        foreign: True after ``mark_foreign``: the file answers 403 like another project's file.
+        source: Always ``UPLOADED`` for uploads.
+        polls_remaining: GETs that still answer PROCESSING before the pending transition.
+        ready_at: Earliest time the pending transition may happen.
+        final_state: State reached when processing ends (``ACTIVE`` or ``FAILED``).
+        final_error: ``error.message`` used if ``final_state`` is FAILED.
+        nanos: Extra nanosecond digits of ``expirationTime`` (the API emits 9 fraction digits).
+    """
+
+    name: str
+    mime_type: str
+    size_bytes: int
+    sha256_hex: str
+    create_time: datetime
+    update_time: datetime
+    expiration_time: datetime
+    state: str = "ACTIVE"
+    display_name: str | None = None
+    video_duration_s: float | None = None
+    error_code: int = 3
+    error_message: str | None = None
+    head: bytes = b""
+    foreign: bool = False
+    source: str = "UPLOADED"
+    polls_remaining: int | None = None
+    ready_at: datetime | None = None
+    final_state: str | None = None
+    final_error: str | None = None
+    nanos: int = field(default_factory=lambda: secrets.randbelow(1000))
+
+    @property
+    def id(self) -> str:
+        """The bare id (after ``files/``)."""
+        return self.name.split("/", 1)[-1]
+
+    @property
+    def uri(self) -> str:
+        """The ``uri`` clients see (the public googleapis host)."""
+        return _wire.file_uri(self.name)
+
+    @property
+    def is_video(self) -> bool:
+        """True for ``video/*`` MIME types."""
+        return self.mime_type.startswith("video/")
+
+    def to_json(self) -> dict[str, Any]:
+        """The File resource in the live API's field order (unset fields left out)."""
+        out: dict[str, Any] = {"name": self.name}
+        if self.display_name is not None:
+            out["displayName"] = self.display_name
+        out["mimeType"] = self.mime_type
+        out["sizeBytes"] = str(self.size_bytes)  # int64 travels as a JSON string
+        out["createTime"] = _wire.format_time(self.create_time)
+        out["updateTime"] = _wire.format_time(self.update_time)
+        out["expirationTime"] = _wire.format_time_nanos(self.expiration_time, self.nanos)
+        out["sha256Hash"] = _wire.sha256_hash_field(self.sha256_hex)
+        out["uri"] = self.uri
+        out["state"] = self.state
+        out["source"] = self.source
+        if self.is_video and self.state == "ACTIVE":
+            duration = self.video_duration_s
+            if duration is None:
+                duration = estimate_video_duration(self.size_bytes)
+            out["videoMetadata"] = {"videoDuration": _wire.format_duration(duration)}
+        if self.state == "FAILED":
+            error: dict[str, Any] = {"code": self.error_code}
+            if self.error_message:
+                error["message"] = self.error_message
+            out["error"] = error
+        return out
+
+
+class UploadSession:
+    """A resumable upload between ``start`` and ``finalize``.
+
+    Only a running SHA-256, the byte count and the first ``keep`` bytes are held, so uploads of
+    any size cost constant memory.
+    """
+
+    def __init__(
+        self,
+        token: str,
+        *,
+        name: str | None,
+        display_name: str | None,
+        mime_type: str,
+        expected_size: int | None,
+        keep: int,
+    ) -> None:
+        self.token = token
+        self.name = name
+        self.display_name = display_name
+        self.mime_type = mime_type
+        self.expected_size = expected_size
+        self.received = 0
+        self.keep = keep
+        self.head = bytearray()
+        self.chunk_offsets: list[int] = []
+        self._hasher = hashlib.sha256()
+
+    def feed(self, block: bytes) -> None:
+        """Account for ``block`` (hash, size, head)."""
+        self._hasher.update(block)
+        self.received += len(block)
+        room = self.keep - len(self.head)
+        if room > 0:
+            self.head += block[:room]
+
+    def hexdigest(self) -> str:
+        """The lowercase hex SHA-256 of everything fed so far."""
+        return self._hasher.hexdigest()
+
+
+class FileSettings(Protocol):
+    """The server settings the file store reads at call time (so tests may change them)."""
+
+    processing_polls: int
+    processing_seconds: float
+    video_duration_s: float | None
+    fail_processing: str | None
+    processing_mime_prefixes: tuple[str, ...]
+    keep_bytes_up_to: int
+    missing_file_status: int
+
+    def now(self) -> datetime:
+        """Current time (UTC)."""
+        ...
+
+
+_FILE_FIELDS = {
+    "name",
+    "displayName",
+    "mimeType",
+    "sizeBytes",
+    "createTime",
+    "updateTime",
+    "expirationTime",
+    "sha256Hash",
+    "uri",
+    "downloadUri",
+    "state",
+    "source",
+    "videoMetadata",
+    "error",
+}
+_NAME_RE = re.compile(r"^files/[a-z0-9-]{1,40}$")
+
+
+def _camel(name: str) -> str:
+    head, *rest = name.split("_")
+    return head + "".join(word[:1].upper() + word[1:] for word in rest)
+
+
+class FileStore:
+    """Files and upload sessions, with the PROCESSING -> ACTIVE/FAILED state machine.
+
+    All methods are thread-safe. Methods raising ``ApiError`` produce the live API's answers.
+    """
+
+    def __init__(self, settings: FileSettings, lock: threading.RLock | None = None) -> None:
+        self._settings = settings
+        # The server passes its own lock so its direct record edits serialize with ours.
+        self._lock = lock or threading.RLock()
+        self.records: dict[str, FileRecord] = {}
+        self.sessions: dict[str, UploadSession] = {}
+
+    # ------------------------------------------------------------------ state machine
+
+    def schedule(
+        self,
+        record: FileRecord,
+        *,
+        then: str,
+        polls: int,
+        seconds: float,
+        error_message: str | None,
+    ) -> None:
+        """Put ``record`` in PROCESSING until ``polls`` GETs and ``seconds`` have passed."""
+        record.state = "PROCESSING"
+        record.final_state = then
+        record.final_error = error_message
+        record.polls_remaining = max(0, polls)
+        now = self._settings.now()
+        record.ready_at = now + timedelta(seconds=seconds) if seconds > 0 else None
+        record.update_time = now
+
+    def _advance(self, record: FileRecord, *, poll: bool) -> None:
+        """Apply a pending transition when its conditions hold; a GET counts as one poll."""
+        if record.state != "PROCESSING" or record.final_state is None:
+            return
+        if record.polls_remaining:
+            if poll:
+                record.polls_remaining -= 1
+            return
+        now = self._settings.now()
+        if record.ready_at is not None and now < record.ready_at:
+            return
+        record.state = record.final_state
+        if record.state == "FAILED":
+            record.error_message = record.final_error or "File processing failed."
+        record.final_state = record.final_error = None
+        record.ready_at = None
+        record.update_time = now
+
+    def _visible(self, record: FileRecord) -> bool:
+        return not record.foreign and self._settings.now() < record.expiration_time
+
+    def lookup(self, file_id: str, *, poll: bool = False) -> FileRecord:
+        """The record of ``file_id`` after applying due transitions.
+
+        Raises:
+            ApiError: 403 (or ``missing_file_status``) for unknown, expired or foreign files.
+        """
+        with self._lock:
+            record = self.records.get(f"files/{file_id}")
+            if record is None or not self._visible(record):
+                if record is None and self._settings.missing_file_status == 404:
+                    raise _wire.file_not_found(file_id)
+                raise _wire.file_not_accessible(file_id)
+            self._advance(record, poll=poll)
+            return record
+
+    def peek(self, file_id: str) -> FileRecord | None:
+        """The record of ``file_id`` as stored (no transitions, no access checks)."""
+        with self._lock:
+            return self.records.get(f"files/{file_id}")
+
+    def get_json(self, file_id: str) -> dict[str, Any]:
+        """files.get: the File resource (not wrapped); counts as a poll."""
+        with self._lock:
+            return self.lookup(file_id, poll=True).to_json()
+
+    def delete(self, file_id: str) -> None:
+        """files.delete."""
+        with self._lock:
+            record = self.lookup(file_id)
+            del self.records[record.name]
+
+    def list_json(self, page_size: str | None, page_token: str | None) -> dict[str, Any]:
+        """files.list: newest first, ``nextPageToken`` only when more remain, ``{}`` if empty."""
+        try:
+            size = int(page_size) if page_size else 10
+        except ValueError:
+            raise _wire.invalid_argument(
+                f"Invalid value at 'page_size' (TYPE_INT32), \"{page_size}\""
+            ) from None
+        size = 10 if size <= 0 else min(size, 100)
+        start = 0
+        if page_token:
+            try:
+                start = int(base64.urlsafe_b64decode(page_token.encode()).decode())
+            except (ValueError, UnicodeDecodeError):
+                raise _wire.invalid_argument("Invalid page token.") from None
+        with self._lock:
+            visible = [r for r in self.records.values() if self._visible(r)]
+            # Newest first; dict order breaks ties so listing is stable across pages.
+            ordered = sorted(
+                enumerate(visible), key=lambda item: (item[1].create_time, item[0]), reverse=True
+            )
+            page = [record for _, record in ordered[start : start + size]]
+            for record in page:
+                self._advance(record, poll=False)
+            out: dict[str, Any] = {}
+            if page:
+                out["files"] = [record.to_json() for record in page]
+            if start + size < len(ordered):
+                out["nextPageToken"] = base64.urlsafe_b64encode(str(start + size).encode()).decode()
+            return out
+
+    # ------------------------------------------------------------------ creation
+
+    def add(
+        self,
+        *,
+        name: str | None,
+        display_name: str | None,
+        mime_type: str,
+        size_bytes: int,
+        sha256_hex: str,
+        head: bytes,
+        state: str | None,
+        create_time: datetime | None,
+        expiration_time: datetime | None,
+        video_duration_s: float | None,
+        error_message: str | None,
+    ) -> FileRecord:
+        """Store a new file; without an explicit ``state`` the processing rules apply."""
+        settings = self._settings
+        with self._lock:
+            if name is None:
+                name = f"files/{new_file_id()}"
+                while name in self.records:
+                    name = f"files/{new_file_id()}"
+            elif not name.startswith("files/"):
+                name = f"files/{name}"
+            created = _wire.utc(create_time) if create_time else settings.now()
+            record = FileRecord(
+                name=name,
+                display_name=display_name,
+                mime_type=mime_type,
+                size_bytes=size_bytes,
+                sha256_hex=sha256_hex.lower(),
+                create_time=created,
+                update_time=created,
+                expiration_time=_wire.utc(expiration_time)
+                if expiration_time
+                else created + FILE_TTL,
+                video_duration_s=(
+                    video_duration_s if video_duration_s is not None else settings.video_duration_s
+                ),
+                head=head,
+            )
+            if state is not None:
+                record.state = state
+                if state == "FAILED":
+                    record.error_message = error_message or "File processing failed."
+            elif any(mime_type.startswith(p) for p in settings.processing_mime_prefixes):
+                self.schedule(
+                    record,
+                    then="FAILED" if settings.fail_processing else "ACTIVE",
+                    polls=settings.processing_polls,
+                    seconds=settings.processing_seconds,
+                    error_message=settings.fail_processing,
+                )
+                record.update_time = created
+            self.records[name] = record
+            return record
+
+    def start_upload(self, meta: Any, headers: dict[str, str], base_url: str) -> dict[str, str]:
+        """Begin a resumable upload; returns the response headers (incl. the upload URL)."""
+        if headers.get("x-goog-upload-protocol", "").lower() != "resumable":
+            raise _wire.invalid_argument(
+                "FakeGeminiServer only implements the resumable upload protocol "
+                "(X-Goog-Upload-Protocol: resumable)."
+            )
+        if headers.get("x-goog-upload-command", "").lower() != "start":
+            raise _wire.invalid_argument("X-Goog-Upload-Command must be 'start'.")
+        body = meta if isinstance(meta, dict) else {}
+        for key in body:
+            if key != "file":
+                raise _wire.unknown_field(key)
+        raw = body.get("file") or {}
+        if not isinstance(raw, dict):
+            raise _wire.invalid_argument("Invalid value at 'file'")
+        file_meta: dict[str, Any] = {}
+        for key, value in raw.items():
+            if _camel(key) not in _FILE_FIELDS:
+                raise _wire.unknown_field(key, "file")
+            file_meta[_camel(key)] = value
+        size_text = headers.get("x-goog-upload-header-content-length") or file_meta.get("sizeBytes")
+        try:
+            size = int(size_text) if size_text not in (None, "") else None
+        except (TypeError, ValueError):
+            raise _wire.invalid_argument(f"Invalid content length: {size_text!r}") from None
+        if size is not None and size > MAX_FILE_BYTES:
+            raise _wire.invalid_argument(
+                f"File size {size} bytes exceeds the File API limit of {MAX_FILE_BYTES} bytes."
+            )
+        mime = (
+            headers.get("x-goog-upload-header-content-type")
+            or file_meta.get("mimeType")
+            or "application/octet-stream"
+        )
+        name = file_meta.get("name")
+        with self._lock:
+            if name is not None:
+                name = str(name) if str(name).startswith("files/") else f"files/{name}"
+                if not _NAME_RE.match(name):
+                    raise _wire.invalid_argument(f"Invalid file name: {name}")
+                if name in self.records:
+                    raise _wire.ApiError(409, f"File {name} already exists.")
+            token = "ABgVH" + secrets.token_urlsafe(48)
+            self.sessions[token] = UploadSession(
+                token,
+                name=name,
+                display_name=file_meta.get("displayName"),
+                mime_type=str(mime),
+                expected_size=size,
+                keep=self._settings.keep_bytes_up_to,
+            )
+        return {
+            "x-goog-upload-status": "active",
+            "x-goog-upload-url": (
+                f"{base_url}/upload/v1beta/files?upload_id={token}&upload_protocol=resumable"
+            ),
+            "x-goog-upload-control-url": (
+                f"{base_url}/upload/v1beta/files?upload_id={token}&upload_protocol=resumable"
+            ),
+            "x-goog-upload-chunk-granularity": str(CHUNK_GRANULARITY),
+        }
+
+    def session(self, token: str) -> UploadSession:
+        """The open upload session ``token``."""
+        with self._lock:
+            found = self.sessions.get(token)
+        if found is None:
+            raise _wire.ApiError(404, "Upload session not found or already finalized.")
+        return found
+
+    def receive_chunk(
+        self,
+        session: UploadSession,
+        *,
+        offset: int,
+        finalize: bool,
+        blocks: Iterable[bytes],
+    ) -> FileRecord | None:
+        """Stream one chunk into ``session``; returns the new record on finalize."""
+        if offset != session.received:
+            raise _wire.invalid_argument(
+                f"Invalid X-Goog-Upload-Offset {offset}: the server has {session.received} bytes."
+            )
+        before = session.received
+        for block in blocks:
+            session.feed(block)
+        session.chunk_offsets.append(offset)
+        chunk = session.received - before
+        expected = session.expected_size
+        if expected is not None and session.received > expected:
+            self._abort(session)
+            raise _wire.invalid_argument(
+                f"Received {session.received} bytes, more than the declared {expected}."
+            )
+        if not finalize:
+            if chunk % CHUNK_GRANULARITY:
+                self._abort(session)
+                raise _wire.invalid_argument(
+                    f"Non-final chunk of {chunk} bytes is not a multiple of the upload "
+                    f"granularity {CHUNK_GRANULARITY}."
+                )
+            return None
+        if expected is not None and session.received != expected:
+            self._abort(session)
+            raise _wire.invalid_argument(
+                f"Upload finalized with {session.received} bytes, but {expected} were declared."
+            )
+        self._abort(session)
+        return self.add(
+            name=session.name,
+            display_name=session.display_name,
+            mime_type=session.mime_type,
+            size_bytes=session.received,
+            sha256_hex=session.hexdigest(),
+            head=bytes(session.head),
+            state=None,
+            create_time=None,
+            expiration_time=None,
+            video_duration_s=None,
+            error_message=None,
+        )
+
+    def _abort(self, session: UploadSession) -> None:
+        with self._lock:
+            self.sessions.pop(session.token, None)

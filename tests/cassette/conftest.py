@@ -1,0 +1,130 @@
+"""Recorded-HTTP tests: replay by default, re-record with `make record` (live) or from the emulator.
+
+Three ways to run a test here, chosen by pytest-recording's ``--record-mode`` and an env var:
+- replay (``--record-mode=none``, the default in pyproject): the model points at Google's real host
+  and vcrpy answers every request from ``cassettes/<module>/<test>.yaml``; nothing leaves the machine.
+- live recording (``make record`` with GOOGLE_API_KEY): real traffic to the Gemini API.
+- emulator recording (``GEMINI_VISION_RECORD_TARGET=emulator``): traffic to a FakeGeminiServer whose
+  address is rewritten to Google's host, so the cassette replays the same way. cassettes/README.md
+  says which cassettes were made which way.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit, urlunsplit
+
+import pytest
+from langchain_google_genai import ChatGoogleGenerativeAI
+
+from langchain_gemini_vision._client import build_llm
+from langchain_gemini_vision.testing import FakeGeminiServer
+
+GOOGLE = "https://generativelanguage.googleapis.com"
+CASSETTES = Path(__file__).resolve().parents[2] / "cassettes"
+REPLAY_KEY = "replay-placeholder-key"
+_UPLOAD_PLACEHOLDER = "<upload bytes elided: {n} bytes>"
+
+
+def _to_google(uri: str) -> str:
+    parts = urlsplit(uri)
+    if parts.hostname in ("127.0.0.1", "localhost"):
+        google = urlsplit(GOOGLE)
+        return urlunsplit((google.scheme, google.netloc, parts.path, parts.query, parts.fragment))
+    return uri
+
+
+def scrub_request(request: Any) -> Any:
+    """Drop secrets and upload bytes; point emulator traffic at Google's host."""
+    request.uri = _to_google(request.uri)
+    command = str(request.headers.get("X-Goog-Upload-Command", "")).lower()
+    if "upload" in command and request.body:
+        size = len(request.body)
+        request.body = _UPLOAD_PLACEHOLDER.format(n=size).encode()
+    return request
+
+
+def scrub_response(response: dict[str, Any]) -> dict[str, Any]:
+    """Keep upload headers (replay needs them) but rewrite emulator addresses to Google's."""
+    headers = response.get("headers", {})
+    for key in list(headers):
+        if key.lower() == "x-goog-upload-url":
+            headers[key] = [_to_google(v) for v in headers[key]]
+    return response
+
+
+@pytest.fixture(scope="module")
+def vcr_config() -> dict[str, Any]:
+    # No record_mode here on purpose: it would override --record-mode=none from the command line.
+    return {
+        "filter_headers": [("x-goog-api-key", "REDACTED"), ("authorization", "REDACTED")],
+        "filter_query_parameters": [("key", "REDACTED")],
+        "before_record_request": scrub_request,
+        "before_record_response": scrub_response,
+        "match_on": ["method", "path"],
+        "decode_compressed_response": True,
+    }
+
+
+@pytest.fixture(scope="module")
+def vcr_cassette_dir(request: pytest.FixtureRequest) -> str:
+    return str(CASSETTES / request.module.__name__.rsplit(".", 1)[-1])
+
+
+@dataclass
+class CassetteBackend:
+    """What a cassette test talks to; ``server`` is set only when recording from the emulator."""
+
+    llm: ChatGoogleGenerativeAI
+    server: FakeGeminiServer | None
+    mode: str
+
+    def script(self, fn: Callable[[FakeGeminiServer], None]) -> None:
+        """Script the emulator's answers (a no-op on replay and live recording)."""
+        if self.server is not None:
+            fn(self.server)
+
+
+@pytest.fixture
+def cassette_backend(request: pytest.FixtureRequest) -> Iterator[CassetteBackend]:
+    record_mode = str(request.config.getoption("--record-mode") or "none")
+    if record_mode == "none":
+        yield CassetteBackend(build_llm(api_key=REPLAY_KEY, max_retries=0), None, "replay")
+        return
+    if os.environ.get("GEMINI_VISION_RECORD_TARGET", "live") == "emulator":
+        with FakeGeminiServer(processing_polls=2, video_duration_s=42.0) as server:
+            yield CassetteBackend(server.llm(max_retries=0), server, "emulator")
+        return
+    yield CassetteBackend(build_llm(max_retries=2), None, "live")
+
+
+KEY_PATTERNS = (re.compile(r"AIza[0-9A-Za-z_\-]{35}"), re.compile(r"ya29\.[0-9A-Za-z_\-]{20,}"))
+
+
+def cassette_problems(path: Path, max_body_bytes: int = 8 * 1024) -> list[str]:
+    """Key-like strings or oversize bodies in one cassette file."""
+    import yaml
+
+    text = path.read_text()
+    problems = [f"{path.name}: key-like string" for pat in KEY_PATTERNS if pat.search(text)]
+    data = yaml.safe_load(text) or {}
+    for i, interaction in enumerate(data.get("interactions", [])):
+        for side in ("request", "response"):
+            part = interaction.get(side, {})
+            body = part.get("body")
+            if isinstance(body, dict):
+                body = body.get("string")
+            size = len(body if isinstance(body, (bytes, str)) else json.dumps(body or ""))
+            if size > max_body_bytes:
+                problems.append(f"{path.name}#{i} {side} body is {size} bytes")
+            headers = {k.lower(): v for k, v in (part.get("headers") or {}).items()}
+            for value in headers.get("x-goog-api-key", []):
+                if value != "REDACTED":
+                    problems.append(f"{path.name}#{i} unredacted x-goog-api-key")
+    return problems

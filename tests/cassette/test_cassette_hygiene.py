@@ -1,0 +1,34 @@
+"""Every cassette is safe to publish: no keys, no multi-KB upload bodies."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from .conftest import CASSETTES, cassette_problems
+
+ALL = sorted(CASSETTES.rglob("*.yaml"))
+
+
+def test_cassettes_exist() -> None:
+    assert ALL, "cassettes/ holds no recordings; the replay tests would be empty"
+
+
+@pytest.mark.parametrize("path", ALL, ids=[p.name for p in ALL])
+def test_cassette_has_no_key_and_no_large_body(path: Path) -> None:
+    assert cassette_problems(path) == []
+
+
+def test_hygiene_check_catches_a_leak(tmp_path: Path) -> None:
+    leaked = tmp_path / "bad.yaml"
+    fake_key = "AIza" + "B" * 35
+    leaked.write_text(
+        "interactions:\n- request:\n    body: " + "x" * 9000 + "\n"
+        "    headers:\n      x-goog-api-key:\n      - " + fake_key + "\n"
+        "  response:\n    body:\n      string: ok\n"
+    )
+    problems = cassette_problems(leaked)
+    assert any("key-like" in p for p in problems)
+    assert any("unredacted" in p for p in problems)
+    assert any("body is" in p for p in problems)

@@ -1,0 +1,56 @@
+import pytest
+
+from langchain_gemini_vision._client import DEFAULT_MODEL, build_llm, resolve_llm
+from langchain_gemini_vision.errors import ConfigurationError
+
+
+@pytest.fixture(autouse=True)
+def _clean_env(monkeypatch: pytest.MonkeyPatch) -> None:
+    for var in (
+        "GOOGLE_API_KEY",
+        "GEMINI_API_KEY",
+        "GEMINI_VISION_MODEL",
+        "GEMINI_VISION_BASE_URL",
+    ):
+        monkeypatch.delenv(var, raising=False)
+
+
+def test_missing_key_names_both_variables() -> None:
+    with pytest.raises(ConfigurationError) as info:
+        resolve_llm(None)
+    assert "GOOGLE_API_KEY" in str(info.value) and "GEMINI_API_KEY" in str(info.value)
+
+
+def test_import_needs_no_key() -> None:
+    import importlib
+
+    import langchain_gemini_vision
+
+    importlib.reload(langchain_gemini_vision)  # must not raise without a key
+
+
+def test_key_model_and_version_from_env(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("GEMINI_API_KEY", "second-choice-key")
+    llm = build_llm()
+    assert llm.google_api_key is not None
+    assert llm.google_api_key.get_secret_value() == "second-choice-key"
+    assert llm.model.endswith(DEFAULT_MODEL)
+    assert llm.api_version == "v1beta"
+    monkeypatch.setenv("GOOGLE_API_KEY", "first-choice-key")
+    monkeypatch.setenv("GEMINI_VISION_MODEL", "gemini-2.5-flash")
+    llm = build_llm()
+    assert llm.google_api_key is not None
+    assert llm.google_api_key.get_secret_value() == "first-choice-key"
+    assert llm.model.endswith("gemini-2.5-flash")
+
+
+def test_key_never_in_repr(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("GOOGLE_API_KEY", "AIzaSECRETSECRETSECRET")
+    llm = build_llm()
+    assert "AIzaSECRETSECRETSECRET" not in repr(llm)
+    assert "AIzaSECRETSECRETSECRET" not in str(llm.model_dump())
+
+
+def test_given_llm_is_used_as_is(monkeypatch: pytest.MonkeyPatch) -> None:
+    llm = build_llm(api_key="explicit")
+    assert resolve_llm(llm) is llm

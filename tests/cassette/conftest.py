@@ -1,12 +1,13 @@
 """Recorded-HTTP tests: replay by default, re-record with `make record` (live) or from the emulator.
 
 Three ways to run a test here, chosen by pytest-recording's ``--record-mode`` and an env var:
-- replay (``--record-mode=none``, the default in pyproject): the model points at Google's real host
-  and vcrpy answers every request from ``cassettes/<module>/<test>.yaml``; nothing leaves the machine.
+- replay (``--record-mode=none``, the default in pyproject): the model points at Google's real
+  host and vcrpy answers every request from ``cassettes/<module>/<test>.yaml``; nothing leaves
+  the machine.
 - live recording (``make record`` with GOOGLE_API_KEY): real traffic to the Gemini API.
-- emulator recording (``GEMINI_VISION_RECORD_TARGET=emulator``): traffic to a FakeGeminiServer whose
-  address is rewritten to Google's host, so the cassette replays the same way. cassettes/README.md
-  says which cassettes were made which way.
+- emulator recording (``GEMINI_VISION_RECORD_TARGET=emulator``): traffic to a FakeGeminiServer
+  whose address is rewritten to Google's host, so the cassette replays the same way.
+  cassettes/README.md says which cassettes were made which way.
 """
 
 from __future__ import annotations
@@ -32,6 +33,9 @@ REPLAY_KEY = "replay-placeholder-key"
 _UPLOAD_PLACEHOLDER = "<upload bytes elided: {n} bytes>"
 
 
+_LOCAL_ORIGIN = re.compile(r"http://(?:127\.0\.0\.1|localhost):\d+")
+
+
 def _to_google(uri: str) -> str:
     parts = urlsplit(uri)
     if parts.hostname in ("127.0.0.1", "localhost"):
@@ -40,9 +44,16 @@ def _to_google(uri: str) -> str:
     return uri
 
 
+def _recording_from_emulator() -> bool:
+    return os.environ.get("GEMINI_VISION_RECORD_TARGET", "live") == "emulator"
+
+
 def scrub_request(request: Any) -> Any:
     """Drop secrets and upload bytes; point emulator traffic at Google's host."""
     request.uri = _to_google(request.uri)
+    for key in list(request.headers):
+        if key.lower() == "host" and _LOCAL_ORIGIN.match("http://" + str(request.headers[key])):
+            request.headers[key] = urlsplit(GOOGLE).netloc
     command = str(request.headers.get("X-Goog-Upload-Command", "")).lower()
     if "upload" in command and request.body:
         size = len(request.body)
@@ -52,10 +63,12 @@ def scrub_request(request: Any) -> Any:
 
 def scrub_response(response: dict[str, Any]) -> dict[str, Any]:
     """Keep upload headers (replay needs them) but rewrite emulator addresses to Google's."""
-    headers = response.get("headers", {})
+    headers = response.setdefault("headers", {})
     for key in list(headers):
-        if key.lower() == "x-goog-upload-url":
-            headers[key] = [_to_google(v) for v in headers[key]]
+        headers[key] = [_LOCAL_ORIGIN.sub(GOOGLE, str(v)) for v in headers[key]]
+    if _recording_from_emulator():
+        # Said inside every emulator-made interaction, so nobody mistakes it for live traffic.
+        headers["x-recorded-from"] = ["FakeGeminiServer (langchain_gemini_vision.testing)"]
     return response
 
 
@@ -97,7 +110,7 @@ def cassette_backend(request: pytest.FixtureRequest) -> Iterator[CassetteBackend
     if record_mode == "none":
         yield CassetteBackend(build_llm(api_key=REPLAY_KEY, max_retries=0), None, "replay")
         return
-    if os.environ.get("GEMINI_VISION_RECORD_TARGET", "live") == "emulator":
+    if _recording_from_emulator():
         with FakeGeminiServer(processing_polls=2, video_duration_s=42.0) as server:
             yield CassetteBackend(server.llm(max_retries=0), server, "emulator")
         return

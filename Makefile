@@ -3,7 +3,7 @@ PY ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: install test lint record demo bench clean
+.PHONY: install test lint record record-emulator demo bench clean
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
@@ -28,6 +28,10 @@ lint: install
 record: install
 	@test -n "$$GOOGLE_API_KEY$$GEMINI_API_KEY" || { echo "set GOOGLE_API_KEY to record"; exit 2; }
 	$(BIN)/pytest -q -m cassette --record-mode=rewrite
+
+# Re-record cassettes from FakeGeminiServer instead (offline). cassettes/README.md must then say so.
+record-emulator: install
+	GEMINI_VISION_RECORD_TARGET=emulator $(BIN)/pytest -q -m cassette --record-mode=rewrite
 
 demo: install
 	$(BIN)/gemini-vision demo

@@ -20,6 +20,13 @@ def test_cassette_has_no_key_and_no_large_body(path: Path) -> None:
     assert cassette_problems(path) == []
 
 
+def test_every_cassette_folder_states_its_origin() -> None:
+    readme = (CASSETTES / "README.md").read_text()
+    folders = sorted({p.parent.name for p in ALL})
+    missing = [f for f in folders if f"`{f}/`" not in readme]
+    assert missing == [], f"cassettes/README.md does not say where {missing} came from"
+
+
 def test_hygiene_check_catches_a_leak(tmp_path: Path) -> None:
     leaked = tmp_path / "bad.yaml"
     fake_key = "AIza" + "B" * 35

@@ -7,6 +7,10 @@ videos, and load any media through the Gemini File API with correct state pollin
 from __future__ import annotations
 
 from ._client import build_llm
+from ._image_tokens import estimate_image_tokens
+from .annotate import annotate_image
+from .captioning import acaption_image, caption_image
+from .detection import adetect_objects, detect_objects
 from .errors import (
     ConfigurationError,
     FileProcessingError,
@@ -20,6 +24,7 @@ from .errors import (
     ResponseParseError,
     UnsupportedMediaError,
 )
+from .transcription import aanalyze_video, analyze_video, atranscribe_video, transcribe_video
 from .types import (
     BoundingBox,
     CaptionResult,
@@ -33,6 +38,7 @@ from .types import (
     TranscriptSegment,
     VideoSummary,
 )
+from .youtube import asummarize_youtube, summarize_youtube
 
 __version__ = "0.1.0"
 
@@ -60,5 +66,17 @@ __all__ = [
     "UnsupportedMediaError",
     "VideoSummary",
     "__version__",
+    "aanalyze_video",
+    "acaption_image",
+    "adetect_objects",
+    "analyze_video",
+    "annotate_image",
+    "asummarize_youtube",
+    "atranscribe_video",
     "build_llm",
+    "caption_image",
+    "detect_objects",
+    "estimate_image_tokens",
+    "summarize_youtube",
+    "transcribe_video",
 ]

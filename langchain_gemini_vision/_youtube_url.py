@@ -1,7 +1,7 @@
 """YouTube link recognition and canonicalisation (pure, no I/O).
 
-Gemini reads a public YouTube video from ``fileData.fileUri`` = its watch URL, one video per request.
-Users paste every form of link; this module turns each into
+Gemini reads a public YouTube video from ``fileData.fileUri`` = its watch URL, one video per
+request. Users paste every form of link; this module turns each into
 ``https://www.youtube.com/watch?v=<11-char id>`` (tracking parameters dropped) plus the start offset
 written in ``t=`` / ``start=``, and refuses links that are not one video (channels, playlists,
 YouTube Music) before anything is sent.
@@ -87,7 +87,7 @@ def _host(parts: urllib.parse.SplitResult) -> str:
 
 
 def is_youtube_url(s: str) -> bool:
-    """Whether ``s`` points at a YouTube host (any form, even one :func:`parse_youtube_url` refuses).
+    """Whether ``s`` points at a YouTube host (any form, even one ``parse_youtube_url`` refuses).
 
     Use this to route a reference: a channel or playlist link is still "YouTube" (it must be refused
     with a clear message, not downloaded as an HTML page).
@@ -162,7 +162,9 @@ def parse_youtube_url(url: str) -> YouTubeRef:
         values = query.get("v") or []
         video_id = values[0] if values else None
         if video_id is None and query.get("list"):
-            raise _refuse(url, "a playlist link without v=<video id>; open one video and copy its link")
+            raise _refuse(
+                url, "a playlist link without v=<video id>; open one video and copy its link"
+            )
     elif segments and segments[0] in _ID_PATH_PREFIXES:
         video_id = segments[1] if len(segments) > 1 else None
     elif segments[:1] == ["playlist"]:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+import binascii
 from datetime import datetime
 from typing import Any
 
@@ -175,7 +177,10 @@ class Transcript(BaseModel):
         text = f"{seg.speaker}: {seg.text}" if seg.speaker else seg.text
         if seg.visual:
             text = f"{text}\n[{seg.visual}]" if text else f"[{seg.visual}]"
-        return text.strip() or "..."
+        # A blank line ends a cue and "-->" marks a timing line in both formats: neither may
+        # appear inside cue text, or players drop or misread the rest of the file.
+        lines = [line.strip().replace("-->", "->") for line in text.splitlines()]
+        return "\n".join(line for line in lines if line) or "..."
 
     def to_srt(self) -> str:
         """Render as SubRip (.srt)."""
@@ -183,8 +188,7 @@ class Transcript(BaseModel):
         for i, seg in enumerate(self.segments, start=1):
             end = seg.end_s if seg.end_s > seg.start_s else seg.start_s + 1.0
             times = f"{_subtitle_time(seg.start_s, ',')} --> {_subtitle_time(end, ',')}"
-            cue = self._cue_text(seg).replace("\n\n", "\n")
-            blocks.append(f"{i}\n{times}\n{cue}\n")
+            blocks.append(f"{i}\n{times}\n{self._cue_text(seg)}\n")
         return "\n".join(blocks)
 
     def to_vtt(self) -> str:
@@ -193,21 +197,29 @@ class Transcript(BaseModel):
         for seg in self.segments:
             end = seg.end_s if seg.end_s > seg.start_s else seg.start_s + 1.0
             times = f"{_subtitle_time(seg.start_s, '.')} --> {_subtitle_time(end, '.')}"
-            cue = self._cue_text(seg).replace("\n\n", "\n").replace("-->", "->")
+            # WebVTT cue text is markup: a bare "<" or "&" would start a tag or an entity.
+            cue = (
+                self._cue_text(seg).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+            )
             blocks.append(f"{times}\n{cue}\n")
         return "\n".join(blocks)
 
     def to_text(self) -> str:
         """Render as plain text with ``[MM:SS]`` stamps, one segment per line."""
         hours = (self.duration_s or 0) >= 3600 or any(s.start_s >= 3600 for s in self.segments)
-        lines = []
-        for seg in self.segments:
-            stamp = format_timestamp(seg.start_s, always_hours=hours)
-            body = f"{seg.speaker}: {seg.text}" if seg.speaker else seg.text
-            if seg.visual:
-                body = f"{body} [visual: {seg.visual}]" if body else f"[visual: {seg.visual}]"
-            lines.append(f"[{stamp}] {body}".rstrip())
-        return "\n".join(lines)
+        return "\n".join(segment_line(seg, hours=hours) for seg in self.segments)
+
+
+def segment_line(seg: TranscriptSegment, *, hours: bool = False) -> str:
+    """One segment as ``[MM:SS] speaker: text [visual: ...]`` on a single line."""
+    stamp = format_timestamp(seg.start_s, always_hours=hours)
+    body = " ".join(seg.text.split())
+    if seg.speaker:
+        body = f"{seg.speaker}: {body}"
+    if seg.visual:
+        visual = " ".join(seg.visual.split())
+        body = f"{body} [visual: {visual}]" if body else f"[visual: {visual}]"
+    return f"[{stamp}] {body}".rstrip()
 
 
 class Chapter(BaseModel):
@@ -252,3 +264,59 @@ class GeminiFile(BaseModel):
     def is_active(self) -> bool:
         """Whether the file can be used in a request."""
         return self.state == "ACTIVE"
+
+    @classmethod
+    def from_sdk(cls, file: Any) -> GeminiFile:
+        """Convert a ``google.genai.types.File`` (or anything with its attributes).
+
+        Decodes ``sha256Hash`` (base64 of the hex digest *string*) to ``sha256_hex`` and
+        ``videoMetadata.videoDuration`` (``"596s"``) to ``video_duration_s``.
+        """
+        state: Any = getattr(file, "state", None)
+        state_name = str(getattr(state, "value", state) or "STATE_UNSPECIFIED")
+        video: Any = getattr(file, "video_metadata", None) or {}
+        duration = video.get("videoDuration", video.get("video_duration")) if video else None
+        error: Any = getattr(file, "error", None)
+        size: Any = getattr(file, "size_bytes", None)
+        return cls(
+            name=str(getattr(file, "name", "") or ""),
+            uri=str(getattr(file, "uri", "") or ""),
+            mime_type=str(getattr(file, "mime_type", "") or ""),
+            size_bytes=int(size) if size is not None else None,
+            display_name=getattr(file, "display_name", None),
+            sha256_hex=_sha256_hex(getattr(file, "sha256_hash", None)),
+            state=state_name,
+            create_time=getattr(file, "create_time", None),
+            expiration_time=getattr(file, "expiration_time", None),
+            video_duration_s=_duration_s(duration),
+            error_message=(getattr(error, "message", None) or None) if error else None,
+        )
+
+
+def _sha256_hex(value: Any) -> str | None:
+    """Decode the File API's ``sha256Hash``: base64 of the 64-char hex digest string."""
+    if not value:
+        return None
+    text = str(value).strip()
+    try:
+        raw = base64.b64decode(text + "=" * (-len(text) % 4), validate=False)
+    except (binascii.Error, ValueError):
+        return None
+    decoded = raw.decode("ascii", "replace").strip().lower()
+    if len(decoded) == 64 and all(c in "0123456789abcdef" for c in decoded):
+        return decoded
+    if len(raw) == 32:  # tolerate servers that encode the raw digest instead
+        return raw.hex()
+    return None
+
+
+def _duration_s(value: Any) -> float | None:
+    """Parse a protobuf Duration such as ``"596s"`` or ``"1.5s"``."""
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return float(value)
+    if isinstance(value, str) and value.strip().endswith("s"):
+        try:
+            return float(value.strip()[:-1])
+        except ValueError:
+            return None
+    return None

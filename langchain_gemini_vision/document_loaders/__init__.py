@@ -2,4 +2,7 @@
 
 from __future__ import annotations
 
-__all__: list[str] = []
+from .video import GeminiVideoTranscriptLoader
+from .youtube import GeminiYouTubeLoader
+
+__all__: list[str] = ["GeminiVideoTranscriptLoader", "GeminiYouTubeLoader"]

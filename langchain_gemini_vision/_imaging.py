@@ -1,0 +1,174 @@
+"""Shared plumbing of the image capabilities (captioning, detection): media routing and options.
+
+Inline images go straight into the request. Images that must go through the File API (over the
+inline limit, a ``files/...`` name whose MIME type is still unknown, or a file not yet ACTIVE) are
+routed through ``files.routed_media`` / ``files.arouted_media``, which upload or resolve them and
+delete temporary uploads when the request is done.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import AsyncIterator, Iterator, Sequence
+from typing import Any
+
+from langchain_google_genai import ChatGoogleGenerativeAI
+
+from ._media import INLINE_LIMIT_BYTES, MediaPolicy, PreparedMedia, aprepare_media, prepare_media
+from .errors import (
+    InvalidRequestError,
+    MediaTooLargeError,
+    UnsupportedMediaError,
+)
+from .files import arouted_media, routed_media
+
+MAX_IMAGES_PER_REQUEST = 3600
+"""Images per request (vision guide: "a maximum of 3,600 image files")."""
+
+_RESOLUTIONS = {
+    "low": "MEDIA_RESOLUTION_LOW",
+    "medium": "MEDIA_RESOLUTION_MEDIUM",
+    "high": "MEDIA_RESOLUTION_HIGH",
+    "ultra_high": "MEDIA_RESOLUTION_ULTRA_HIGH",
+}
+
+
+def normalise_media_resolution(value: str | None) -> str | None:
+    """``"low"``/``"MEDIA_RESOLUTION_LOW"``... -> the API enum name (None stays None).
+
+    Raises:
+        InvalidRequestError: Not a known resolution.
+    """
+    if value is None:
+        return None
+    key = value.strip().lower().removeprefix("media_resolution_").replace("-", "_")
+    if key not in _RESOLUTIONS:
+        raise InvalidRequestError(
+            f"media_resolution must be one of {sorted(_RESOLUTIONS)}, got {value!r}."
+        )
+    return _RESOLUTIONS[key]
+
+
+def _needs_routing(prepared: PreparedMedia) -> bool:
+    if prepared.needs_upload:
+        return True
+    if prepared.gemini_file is not None and not prepared.gemini_file.is_active:
+        return True
+    return prepared.file_uri is not None and not prepared.mime_type
+
+
+def check_image_count(count: int) -> None:
+    """Refuse an empty or over-limit batch before anything is read or sent.
+
+    Raises:
+        InvalidRequestError: No images, or more than the per-request limit.
+    """
+    if count == 0:
+        raise InvalidRequestError("No image was given; pass at least one image.")
+    if count > MAX_IMAGES_PER_REQUEST:
+        raise InvalidRequestError(
+            f"{count} images exceed Gemini's limit of {MAX_IMAGES_PER_REQUEST:,} images per "
+            "request; split them into several calls."
+        )
+
+
+def check_inline_total(prepared: Sequence[PreparedMedia]) -> None:
+    """Refuse a batch whose inline images together exceed the request size limit.
+
+    Raises:
+        MediaTooLargeError: The inline payload would exceed 20 MB.
+    """
+    total = sum(len(p.data) for p in prepared if p.data is not None and not p.needs_upload)
+    # base64 grows the payload by a third on the wire.
+    if total * 4 // 3 > INLINE_LIMIT_BYTES:
+        raise MediaTooLargeError(
+            f"The {len(prepared)} images add up to {total / 1e6:.1f} MB, over Gemini's 20 MB "
+            "inline request limit; pass max_image_side=... to downscale them, send fewer images "
+            "per call, or upload them with GeminiFileManager and pass their files/... names."
+        )
+
+
+def _undecodable(ref: Any, exc: Exception) -> UnsupportedMediaError:
+    shown = ref if isinstance(ref, str) else f"<{type(ref).__name__}>"
+    return UnsupportedMediaError(
+        f"{str(shown)[:200]} could not be decoded as an image ({exc}); the file may be corrupt or "
+        "truncated. Re-export or re-download it."
+    )
+
+
+def prepare_image(
+    ref: Any, *, policy: MediaPolicy | None = None, max_image_side: int | None = None
+) -> PreparedMedia:
+    """``prepare_media(..., expect="image")`` with decoder failures as ``UnsupportedMediaError``.
+
+    Pillow reports a truncated or corrupt JPEG as a bare ``OSError`` only when the pixels are
+    decoded (to rotate or downscale), which happens deep inside the media core.
+    """
+    try:
+        return prepare_media(ref, policy=policy, max_image_side=max_image_side, expect="image")
+    except (OSError, SyntaxError, ValueError) as exc:
+        raise _undecodable(ref, exc) from exc
+
+
+async def aprepare_image(
+    ref: Any, *, policy: MediaPolicy | None = None, max_image_side: int | None = None
+) -> PreparedMedia:
+    """Async twin of :func:`prepare_image`."""
+    try:
+        return await aprepare_media(
+            ref, policy=policy, max_image_side=max_image_side, expect="image"
+        )
+    except (OSError, SyntaxError, ValueError) as exc:
+        raise _undecodable(ref, exc) from exc
+
+
+def prepare_images(
+    images: Sequence[Any], *, policy: MediaPolicy | None, max_image_side: int | None
+) -> list[PreparedMedia]:
+    """Prepare each image (order kept), refusing anything that is not an image."""
+    return [prepare_image(ref, policy=policy, max_image_side=max_image_side) for ref in images]
+
+
+async def aprepare_images(
+    images: Sequence[Any], *, policy: MediaPolicy | None, max_image_side: int | None
+) -> list[PreparedMedia]:
+    """Async twin of :func:`prepare_images`."""
+    # gather keeps the order of its arguments, so image i stays image i.
+    return list(
+        await asyncio.gather(
+            *(aprepare_image(ref, policy=policy, max_image_side=max_image_side) for ref in images)
+        )
+    )
+
+
+@contextlib.contextmanager
+def routed_images(
+    prepared: Sequence[PreparedMedia], llm: ChatGoogleGenerativeAI
+) -> Iterator[list[PreparedMedia]]:
+    """Yield the images ready to send, uploading or resolving through the File API as needed."""
+    if not any(_needs_routing(p) for p in prepared):
+        yield list(prepared)
+        return
+    with contextlib.ExitStack() as stack:
+        yield [
+            stack.enter_context(routed_media(item, llm=llm)) if _needs_routing(item) else item
+            for item in prepared
+        ]
+
+
+@contextlib.asynccontextmanager
+async def arouted_images(
+    prepared: Sequence[PreparedMedia], llm: ChatGoogleGenerativeAI
+) -> AsyncIterator[list[PreparedMedia]]:
+    """Async twin of :func:`routed_images`."""
+    if not any(_needs_routing(p) for p in prepared):
+        yield list(prepared)
+        return
+    async with contextlib.AsyncExitStack() as stack:
+        ready: list[PreparedMedia] = []
+        for item in prepared:
+            if _needs_routing(item):
+                item = await stack.enter_async_context(arouted_media(item, llm=llm))
+            ready.append(item)
+        yield ready

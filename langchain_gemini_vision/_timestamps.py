@@ -1,0 +1,186 @@
+"""Timestamp parsing and formatting for video answers and offsets (pure).
+
+Gemini writes timestamps in whatever style it likes from one run to the next: ``00:40``,
+``0:29 - 0:32``, ``0:00-0:16``, ``00:00 - 00:17``, ``(0:00-0:09)``, ``[01:05]``, ``H:MM:SS``
+for long videos, and occasionally seconds (``"75"``, ``"75s"``, ``"1m15s"``). Users write offsets
+the same ways. Everything here turns those into float seconds, or back into the wire's duration
+strings.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+
+__all__ = [
+    "TIMESTAMP_PATTERN",
+    "duration_string",
+    "find_leading_range",
+    "parse_duration_string",
+    "parse_time_range",
+    "parse_timestamp",
+]
+
+# H:MM:SS(.fff) or MM:SS(.fff); SRT-style "," decimals are accepted too.
+_CLOCK = r"\d{1,3}(?::\d{1,2}){1,2}(?:[.,]\d{1,3})?"
+# 1h2m3s, 1m30s, 90s, 1.5h (every unit optional but at least one present).
+_UNITS = r"(?=\d)(?:\d+(?:\.\d+)?h)?(?:\d+(?:\.\d+)?m(?!s))?(?:\d+(?:\.\d+)?s)?"
+_SECONDS = r"\d+(?:\.\d+)?"
+
+TIMESTAMP_PATTERN = rf"(?:{_CLOCK}|{_UNITS}(?<=[hms])|{_SECONDS})"
+"""A regular expression (no groups) matching one timestamp in any accepted style."""
+
+_DASH = r"\s*(?:-|\u2013|\u2014|to)\s*"  # hyphen, en dash, em dash
+_RANGE = re.compile(
+    rf"^\s*(?P<start>{TIMESTAMP_PATTERN})(?:{_DASH}(?P<end>{TIMESTAMP_PATTERN}))?\s*$"
+)
+_UNITS_FULL = re.compile(
+    r"^(?:(?P<h>\d+(?:\.\d+)?)h)?(?:(?P<m>\d+(?:\.\d+)?)m)?(?:(?P<s>\d+(?:\.\d+)?)s)?$"
+)
+_BRACKETS = "[]()<>{}*` \t"
+
+# A timestamp or range at the start of a text line, optionally bracketed or bolded, optionally
+# followed by ":" / "-" / "|" before the text: "[00:12] text", "**0:00-0:16**: text",
+# "(0:00 - 0:09) text", "- 01:05 text", "00:40 <en dash> 00:45 | text".
+_LEADING = re.compile(
+    rf"""^\s*(?:[-*•]\s+|\d{{1,3}}[.)]\s+)?  # list bullet or number
+    (?:(?:at|from|around)\s+)?     # "At 00:40, ..." (a recorded answer's style)
+    [\[(<*`]*\s*
+    (?P<start>{_CLOCK})
+    (?:{_DASH}(?P<end>{_CLOCK}))?
+    \s*[\])>*`]*
+    \s*(?:[:|,\-\u2013\u2014]\s*)?
+    (?P<rest>.*)$""",
+    re.VERBOSE | re.IGNORECASE,
+)
+
+
+def _clock_seconds(text: str) -> float:
+    main, _, frac = text.replace(",", ".").partition(".")
+    parts = [int(p) for p in main.split(":")]
+    if any(p < 0 for p in parts):
+        raise ValueError(f"negative component in timestamp {text!r}")
+    if len(parts) == 3:
+        hours, minutes, seconds = parts
+        if minutes >= 60 or seconds >= 60:
+            raise ValueError(f"minutes/seconds out of range in {text!r}")
+        total = hours * 3600 + minutes * 60 + seconds
+    else:
+        minutes, seconds = parts
+        if seconds >= 60:
+            raise ValueError(f"seconds out of range in {text!r}")
+        total = minutes * 60 + seconds
+    return total + (float("0." + frac) if frac else 0.0)
+
+
+def parse_timestamp(value: str | float) -> float:
+    """Parse one timestamp into seconds.
+
+    Accepts numbers (seconds), ``"75"``, ``"75.5"``, ``"75s"``, ``"1m15s"``, ``"1h2m3s"``,
+    ``"01:15"``, ``"1:15"``, ``"1:02:03"``, ``"00:01:15,250"``, optionally wrapped in brackets,
+    parentheses or markdown bold (``"[01:05]"``, ``"(0:09)"``, ``"**0:09**"``).
+
+    Raises:
+        ValueError: ``value`` is not a timestamp, or is negative, NaN or infinite.
+    """
+    if isinstance(value, bool):
+        raise ValueError("a boolean is not a timestamp")
+    if isinstance(value, (int, float)):
+        seconds = float(value)
+        if math.isnan(seconds) or math.isinf(seconds) or seconds < 0:
+            raise ValueError(f"timestamp must be a finite number >= 0, got {value!r}")
+        return seconds
+    text = str(value).strip().strip(_BRACKETS).strip().lower()
+    if not text:
+        raise ValueError("empty timestamp")
+    if text.startswith("-"):
+        raise ValueError(f"timestamp must be >= 0, got {value!r}")
+    if re.fullmatch(_CLOCK, text):
+        return _clock_seconds(text)
+    if re.fullmatch(_SECONDS, text):
+        return float(text)
+    match = _UNITS_FULL.match(text)
+    if match and any(match.group(k) for k in ("h", "m", "s")):
+        hours = float(match.group("h") or 0)
+        minutes = float(match.group("m") or 0)
+        seconds = float(match.group("s") or 0)
+        return hours * 3600 + minutes * 60 + seconds
+    raise ValueError(
+        f"not a timestamp: {value!r} (use seconds, MM:SS, H:MM:SS or a form like 1h2m3s)"
+    )
+
+
+def parse_time_range(value: str) -> tuple[float, float | None]:
+    """Parse a timestamp or a range into ``(start, end)`` seconds; ``end`` is None for one stamp.
+
+    Ranges may use ``-``, an en or em dash, or ``to``, with or without spaces, and may be wrapped:
+    ``"0:29 - 0:32"``, ``"0:00-0:16"``, ``"(0:00-0:09)"``, ``"[00:00 - 00:17]"``.
+
+    Raises:
+        ValueError: ``value`` is neither a timestamp nor a range of two.
+    """
+    text = str(value).strip().strip(_BRACKETS).strip()
+    match = _RANGE.match(text)
+    if not match:
+        raise ValueError(f"not a timestamp or range: {value!r}")
+    start = parse_timestamp(match.group("start"))
+    end_text = match.group("end")
+    return start, (parse_timestamp(end_text) if end_text else None)
+
+
+def find_leading_range(line: str) -> tuple[float, float | None, str] | None:
+    """Split a transcript text line that starts with a clock timestamp or range.
+
+    Returns:
+        ``(start, end_or_None, rest_of_line)``, or None when the line does not start with a
+        clock-style stamp (plain numbers are not trusted at the start of prose).
+    """
+    match = _LEADING.match(line)
+    if not match:
+        return None
+    try:
+        start = _clock_seconds(match.group("start"))
+        end_text = match.group("end")
+        end = _clock_seconds(end_text) if end_text else None
+    except ValueError:
+        return None
+    return start, end, match.group("rest").strip()
+
+
+def parse_duration_string(value: object) -> float | None:
+    """Parse a protobuf Duration as the API writes it (``"596s"``, ``"1.5s"``) into seconds.
+
+    Also accepts numbers and ``{"seconds": .., "nanos": ..}`` mappings. Returns None when the value
+    is missing or unreadable (callers treat the duration as unknown).
+    """
+    if value is None or isinstance(value, bool):
+        return None
+    if isinstance(value, (int, float)):
+        return float(value) if math.isfinite(value) and value >= 0 else None
+    if isinstance(value, dict):
+        try:
+            return float(value.get("seconds", 0)) + float(value.get("nanos", 0)) / 1e9
+        except (TypeError, ValueError):
+            return None
+    text = str(value).strip()
+    if text.endswith("s"):
+        text = text[:-1]
+    try:
+        seconds = float(text)
+    except ValueError:
+        return None
+    return seconds if math.isfinite(seconds) and seconds >= 0 else None
+
+
+def duration_string(seconds: float) -> str:
+    """Format seconds as the wire's duration string: ``40`` -> ``"40s"``, ``1.25`` -> ``"1.25s"``.
+
+    Raises:
+        ValueError: Negative or not finite.
+    """
+    if seconds < 0 or not math.isfinite(seconds):
+        raise ValueError(f"duration must be a finite number >= 0, got {seconds!r}")
+    rounded = round(seconds, 3)
+    if rounded == int(rounded):
+        return f"{int(rounded)}s"
+    return f"{rounded:.3f}".rstrip("0").rstrip(".") + "s"

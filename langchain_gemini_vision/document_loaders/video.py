@@ -1,0 +1,180 @@
+"""``GeminiVideoTranscriptLoader``: videos -> timestamped transcript Documents for RAG.
+
+One Document per time chunk (default 60 s), per segment, or per video. Every Document's ``source``
+is a link that seeks to its start (``path#t=123`` for files, ``...&t=123s`` for YouTube), so a
+retrieved passage can be played from the right moment.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import os
+from collections.abc import AsyncIterator, Iterator, Sequence
+from typing import Any, Literal, cast
+
+from langchain_core.document_loaders import BaseLoader
+from langchain_core.documents import Document
+from langchain_google_genai import ChatGoogleGenerativeAI
+
+from .._media import MediaInput
+from .._youtube_url import deep_link, is_youtube_url, parse_youtube_url
+from ..errors import InvalidRequestError, InvalidYouTubeURLError
+from ..transcription import atranscribe_video, transcribe_video
+from ..types import Transcript, TranscriptSegment, format_timestamp, segment_line
+
+__all__ = ["GeminiVideoTranscriptLoader", "seek_link", "transcript_documents"]
+
+logger = logging.getLogger(__name__)
+
+ChunkMode = Literal["chunks", "segments", "video"]
+METADATA_KEYS = ("source", "start_seconds", "end_seconds", "start_timestamp", "model")
+"""Keys every transcript Document has (plus ``gemini_file_uri`` when the video was uploaded)."""
+
+
+def seek_link(source: str, seconds: float) -> str:
+    """A link to ``source`` that seeks to ``seconds``: ``&t=<s>s`` for YouTube, else ``#t=<s>``."""
+    whole = max(int(seconds), 0)
+    if is_youtube_url(source):
+        try:
+            return deep_link(parse_youtube_url(source).video_id, whole)
+        except InvalidYouTubeURLError:
+            pass
+    return f"{source.split('#', 1)[0]}#t={whole}"
+
+
+def _text(segments: Sequence[TranscriptSegment], hours: bool) -> str:
+    return "\n".join(segment_line(seg, hours=hours) for seg in segments)
+
+
+def _document(
+    transcript: Transcript,
+    segments: Sequence[TranscriptSegment],
+    extra: dict[str, Any],
+    hours: bool,
+) -> Document:
+    start = segments[0].start_s if segments else 0.0
+    end = max((s.end_s for s in segments), default=transcript.duration_s or 0.0)
+    metadata: dict[str, Any] = {
+        "source": seek_link(transcript.source, start),
+        "start_seconds": start,
+        "end_seconds": end,
+        "start_timestamp": format_timestamp(start, always_hours=hours),
+        "model": transcript.model,
+    }
+    if transcript.gemini_file_uri:
+        metadata["gemini_file_uri"] = transcript.gemini_file_uri
+    if transcript.duration_s is not None:
+        metadata["duration_seconds"] = transcript.duration_s
+    metadata.update(extra)
+    return Document(page_content=_text(segments, hours), metadata=metadata)
+
+
+def transcript_documents(
+    transcript: Transcript,
+    *,
+    mode: ChunkMode = "chunks",
+    chunk_seconds: float = 60.0,
+    extra_metadata: dict[str, Any] | None = None,
+) -> list[Document]:
+    """Split a transcript into Documents (pure).
+
+    Args:
+        transcript: The transcript.
+        mode: ``"chunks"`` (one per ``chunk_seconds`` of the video's clock), ``"segments"`` (one
+            per segment) or ``"video"`` (one for the whole transcript).
+        chunk_seconds: Chunk length for ``"chunks"``.
+        extra_metadata: Added to every Document's metadata (e.g. ``video_id``).
+
+    Returns:
+        Documents in time order; none for an empty transcript unless ``mode="video"``.
+    """
+    extra = dict(extra_metadata or {})
+    hours = (transcript.duration_s or 0) >= 3600 or any(
+        s.start_s >= 3600 for s in transcript.segments
+    )
+    segments = transcript.segments
+    if mode == "video":
+        return [_document(transcript, segments, extra, hours)]
+    if mode == "segments":
+        return [_document(transcript, [s], extra, hours) for s in segments]
+    groups: dict[int, list[TranscriptSegment]] = {}
+    for seg in segments:
+        groups.setdefault(math.floor(seg.start_s / chunk_seconds), []).append(seg)
+    return [_document(transcript, groups[k], extra, hours) for k in sorted(groups)]
+
+
+def as_video_list(videos: MediaInput | Sequence[MediaInput]) -> list[MediaInput]:
+    """One reference or several -> a list (a str, bytes or path is one video)."""
+    if isinstance(videos, (str, bytes, bytearray, memoryview, os.PathLike)):
+        return [videos]  # type: ignore[list-item]  # bytearray/memoryview are read as bytes
+    if isinstance(videos, Sequence):
+        return list(cast("Sequence[MediaInput]", videos))
+    return [videos]
+
+
+class GeminiVideoTranscriptLoader(BaseLoader):
+    """Load videos as timestamped transcript Documents (Gemini transcribes audio and visuals).
+
+    Example:
+        .. code-block:: python
+
+            loader = GeminiVideoTranscriptLoader("lecture.mp4", chunk_seconds=120)
+            docs = loader.load()  # or: async for doc in loader.alazy_load(): ...
+            docs[0].metadata["source"]  # 'lecture.mp4#t=0'
+
+    Args:
+        videos: One video or a list: paths, bytes, ``files/...`` names, ``gs://`` URIs or YouTube
+            links. Large local files are uploaded once and deleted after transcription.
+        llm: The Gemini chat model; built from the environment when omitted.
+        mode: ``"chunks"`` (default), ``"segments"`` or ``"video"``.
+        chunk_seconds: Seconds per Document in ``"chunks"`` mode.
+        **transcribe_options: Passed to ``transcribe_video`` (``language``, ``visual``,
+            ``speakers``, ``start``, ``end``, ``fps``, ``media_resolution``, ``window_s``,
+            ``max_concurrency``, ``manager``...).
+    """
+
+    def __init__(
+        self,
+        videos: MediaInput | Sequence[MediaInput],
+        *,
+        llm: ChatGoogleGenerativeAI | None = None,
+        mode: ChunkMode = "chunks",
+        chunk_seconds: float = 60.0,
+        **transcribe_options: Any,
+    ) -> None:
+        if mode not in ("chunks", "segments", "video"):
+            raise InvalidRequestError(
+                f"mode must be 'chunks', 'segments' or 'video', not {mode!r}."
+            )
+        if chunk_seconds <= 0:
+            raise InvalidRequestError(f"chunk_seconds must be > 0, got {chunk_seconds!r}.")
+        self.videos = as_video_list(videos)
+        self.llm = llm
+        self.mode: ChunkMode = mode
+        self.chunk_seconds = float(chunk_seconds)
+        self.transcribe_options = transcribe_options
+
+    def _documents(self, transcript: Transcript) -> list[Document]:
+        extra: dict[str, Any] = {}
+        if is_youtube_url(transcript.source):
+            extra["video_id"] = parse_youtube_url(transcript.source).video_id
+        docs = transcript_documents(
+            transcript, mode=self.mode, chunk_seconds=self.chunk_seconds, extra_metadata=extra
+        )
+        if not docs:
+            logger.warning("%s: empty transcript, no Documents", transcript.source)
+        return docs
+
+    def lazy_load(self) -> Iterator[Document]:
+        """Transcribe each video in turn and yield its Documents."""
+        for video in self.videos:
+            transcript = transcribe_video(video, llm=self.llm, **self.transcribe_options)
+            yield from self._documents(transcript)
+
+    async def alazy_load(self) -> AsyncIterator[Document]:
+        """Async twin of :meth:`lazy_load` (windows of each video run concurrently)."""
+        for video in self.videos:
+            transcript = await atranscribe_video(video, llm=self.llm, **self.transcribe_options)
+            for doc in self._documents(transcript):
+                yield doc

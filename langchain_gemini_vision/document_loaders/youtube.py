@@ -1,0 +1,149 @@
+"""``GeminiYouTubeLoader``: YouTube videos -> a summary Document and/or transcript Documents."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Iterator, Sequence
+from typing import Any, Literal
+
+from langchain_core.document_loaders import BaseLoader
+from langchain_core.documents import Document
+from langchain_google_genai import ChatGoogleGenerativeAI
+
+from .._youtube_url import parse_youtube_url
+from ..errors import InvalidRequestError
+from ..transcription import atranscribe_video, transcribe_video
+from ..types import Transcript, VideoSummary, format_timestamp
+from ..youtube import SummaryStyle, asummarize_youtube, summarize_youtube
+from .video import ChunkMode, transcript_documents
+
+__all__ = ["GeminiYouTubeLoader", "summary_document"]
+
+LoadMode = Literal["summary", "transcript", "both"]
+
+
+def summary_document(summary: VideoSummary, *, style: str) -> Document:
+    """The summary as one Document; chapters are in the text with their ``[MM:SS]`` stamps."""
+    lines = [summary.text.strip()]
+    if summary.chapters and style != "chapters":
+        lines.append("")
+        lines.extend(
+            f"[{format_timestamp(c.start_s)}] {c.title}: {c.summary}".rstrip(": ")
+            for c in summary.chapters
+        )
+    return Document(
+        page_content="\n".join(lines).strip(),
+        metadata={
+            "source": summary.url or "",
+            "video_id": summary.video_id,
+            "document_type": "summary",
+            "style": style,
+            "chapter_count": len(summary.chapters),
+            "model": summary.model,
+        },
+    )
+
+
+class GeminiYouTubeLoader(BaseLoader):
+    """Load public YouTube videos as a summary Document and/or timestamped transcript Documents.
+
+    Links are canonicalised when the loader is built: a channel, playlist-only or non-YouTube
+    link raises ``InvalidYouTubeURLError`` before any request.
+
+    Example:
+        .. code-block:: python
+
+            loader = GeminiYouTubeLoader("https://youtu.be/VIDEO_ID", mode="both")
+            for doc in loader.lazy_load():
+                print(doc.metadata["source"])  # https://www.youtube.com/watch?v=...&t=60s
+
+    Args:
+        urls: One link or a list.
+        llm: The Gemini chat model; built from the environment when omitted.
+        mode: ``"summary"`` (default), ``"transcript"`` or ``"both"``.
+        style: Summary style: ``"brief"``, ``"detailed"``, ``"bullets"`` or ``"chapters"``.
+        chunk_mode: How transcripts are split: ``"chunks"``, ``"segments"`` or ``"video"``.
+        chunk_seconds: Seconds per transcript Document in ``"chunks"`` mode.
+        start: Start of the part to load (seconds, ``"MM:SS"``); overrides ``t=`` in the link.
+        end: End of the part to load.
+        fps: Frames sampled per second, in (0, 24].
+        language: Language to write in.
+        **transcribe_options: More ``transcribe_video`` options (``visual``, ``speakers``...).
+    """
+
+    def __init__(
+        self,
+        urls: str | Sequence[str],
+        *,
+        llm: ChatGoogleGenerativeAI | None = None,
+        mode: LoadMode = "summary",
+        style: SummaryStyle = "brief",
+        chunk_mode: ChunkMode = "chunks",
+        chunk_seconds: float = 60.0,
+        start: float | str | None = None,
+        end: float | str | None = None,
+        fps: float | None = None,
+        language: str | None = None,
+        **transcribe_options: Any,
+    ) -> None:
+        if mode not in ("summary", "transcript", "both"):
+            raise InvalidRequestError(
+                f"mode must be 'summary', 'transcript' or 'both', not {mode!r}."
+            )
+        links = [urls] if isinstance(urls, str) else list(urls)
+        self.refs = [parse_youtube_url(u) for u in links]
+        self.llm = llm
+        self.mode: LoadMode = mode
+        self.style: SummaryStyle = style
+        self.chunk_mode: ChunkMode = chunk_mode
+        self.chunk_seconds = chunk_seconds
+        self.clip: dict[str, Any] = {"start": start, "end": end, "fps": fps}
+        self.language = language
+        self.transcribe_options = transcribe_options
+
+    def _url(self, index: int) -> str:
+        ref = self.refs[index]
+        # Keep the link's t= as the start unless the caller gave one.
+        return (
+            ref.canonical_url if ref.start_s is None else f"{ref.canonical_url}&t={ref.start_s:g}s"
+        )
+
+    def _transcript_docs(self, transcript: Transcript, video_id: str) -> list[Document]:
+        return transcript_documents(
+            transcript,
+            mode=self.chunk_mode,
+            chunk_seconds=self.chunk_seconds,
+            extra_metadata={"video_id": video_id, "document_type": "transcript"},
+        )
+
+    def lazy_load(self) -> Iterator[Document]:
+        """Summarize and/or transcribe each video in turn, yielding its Documents."""
+        for i, ref in enumerate(self.refs):
+            url = self._url(i)
+            if self.mode in ("summary", "both"):
+                summary = summarize_youtube(
+                    url, style=self.style, language=self.language, llm=self.llm, **self.clip
+                )
+                yield summary_document(summary, style=self.style)
+            if self.mode in ("transcript", "both"):
+                transcript = transcribe_video(
+                    url, llm=self.llm, language=self.language, **self.clip,
+                    **self.transcribe_options,
+                )  # fmt: skip
+                yield from self._transcript_docs(transcript, ref.video_id)
+
+    async def alazy_load(self) -> AsyncIterator[Document]:
+        """Async twin of :meth:`lazy_load`."""
+        for i, ref in enumerate(self.refs):
+            url = self._url(i)
+            if self.mode in ("summary", "both"):
+                summary = await asummarize_youtube(
+                    url, style=self.style, language=self.language, llm=self.llm, **self.clip
+                )
+                yield summary_document(summary, style=self.style)
+            if self.mode in ("transcript", "both"):
+                transcript = await atranscribe_video(
+                    url, llm=self.llm, language=self.language, **self.clip,
+                    **self.transcribe_options,
+                )  # fmt: skip
+                for doc in self._transcript_docs(transcript, ref.video_id):
+                    yield doc

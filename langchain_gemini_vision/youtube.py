@@ -1,0 +1,276 @@
+"""YouTube summaries with timestamped, clickable chapters.
+
+Gemini reads a public YouTube video from its watch URL (``fileData.fileUri``), one video per
+request. Links are canonicalised and refused *before* any request (``_youtube_url``); the request
+carries exactly one ``fileData`` part with the canonical URL (no MIME type) and ``videoMetadata``
+offsets from ``t=`` / ``start=`` or the caller's ``start``/``end``. Chapter times go through the
+same clock normalisation and validation as transcripts (``_windows``), and each chapter gets a deep
+link ``https://www.youtube.com/watch?v=<id>&t=<s>s``.
+
+Transcripts of YouTube videos: :func:`langchain_gemini_vision.transcribe_video` accepts YouTube
+links.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from langchain_core.messages import BaseMessage, HumanMessage
+from langchain_google_genai import ChatGoogleGenerativeAI
+
+from ._client import model_name, resolve_llm
+from ._media import PreparedMedia
+from ._response import read_reply
+from ._transcript_parsing import CHAPTERS_SCHEMA, RawChapter, parse_chapters_answer
+from ._video_source import youtube_error
+from ._windows import RawSegment, normalise_clock, validate_segments
+from ._youtube_url import YouTubeRef, deep_link, parse_youtube_url
+from .errors import InvalidRequestError
+from .transcription import check_fps, clip_metadata, parse_offset
+from .types import Chapter, VideoSummary, format_timestamp
+
+__all__ = [
+    "SummaryStyle",
+    "YouTubeSummaryRequest",
+    "asummarize_youtube",
+    "build_summary_request",
+    "finish_summary",
+    "summarize_youtube",
+]
+
+SummaryStyle = Literal["brief", "detailed", "bullets", "chapters"]
+
+STYLE_PROMPTS: dict[str, str] = {
+    "brief": "In 'summary', summarize the video in two or three sentences.",
+    "detailed": (
+        "In 'summary', write a detailed summary of the video in a few paragraphs: the main "
+        "points, arguments, examples and conclusions, in the order they appear."
+    ),
+    "bullets": (
+        "In 'summary', summarize the video as 5 to 10 markdown bullet points ('- '), one key "
+        "point each, in the order they appear."
+    ),
+    "chapters": (
+        "Focus on the chapters: give a chapter for every distinct topic or scene, each with a "
+        "two-sentence summary. In 'summary', give a one-sentence overview."
+    ),
+}
+
+
+@dataclass(frozen=True)
+class YouTubeSummaryRequest:
+    """One summary request for one YouTube video."""
+
+    ref: YouTubeRef
+    style: str
+    start_s: float | None
+    end_s: float | None
+    messages: list[BaseMessage]
+    call_kwargs: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def clipped(self) -> bool:
+        """Whether offsets are sent."""
+        return bool(self.start_s) or self.end_s is not None
+
+
+def build_summary_request(
+    url: str,
+    *,
+    style: str = "brief",
+    start: float | str | None = None,
+    end: float | str | None = None,
+    fps: float | None = None,
+    language: str | None = None,
+) -> YouTubeSummaryRequest:
+    """Canonicalise the link and build the request (pure; nothing is sent).
+
+    Raises:
+        InvalidYouTubeURLError: Not a link to one YouTube video.
+        InvalidRequestError: Unknown style, bad offsets or fps.
+    """
+    ref = parse_youtube_url(url)
+    if style not in STYLE_PROMPTS:
+        raise InvalidRequestError(f"Unknown style {style!r}; use one of {sorted(STYLE_PROMPTS)}.")
+    start_s = parse_offset(start, "start")
+    if start_s is None:
+        start_s = ref.start_s
+    end_s = parse_offset(end, "end")
+    if end_s is not None and end_s <= (start_s or 0.0):
+        raise InvalidRequestError(
+            f"end ({format_timestamp(end_s)}) must be after start "
+            f"({format_timestamp(start_s or 0.0)})."
+        )
+    fps = check_fps(fps)
+    clipped = bool(start_s) or end_s is not None
+    media = PreparedMedia("youtube", "", ref.canonical_url, file_uri=ref.canonical_url)
+    block = media.to_block(video_metadata=clip_metadata(start_s or 0.0, end_s, clipped, fps))
+    lines = [
+        STYLE_PROMPTS[style],
+        "In 'chapters', list the video's chapters in chronological order, each with 'start' "
+        "(MM:SS, or H:MM:SS from one hour on), a short 'title' and a one- or two-sentence "
+        "'summary'. The first chapter starts where the video (or the part provided) starts.",
+    ]
+    if clipped:
+        until = f"to {format_timestamp(end_s)}" if end_s is not None else "onwards"
+        lines.append(
+            f"Only the part of the video from {format_timestamp(start_s or 0.0)} {until} is "
+            "provided; give chapter times on the full video's clock."
+        )
+    if language:
+        lines.append(f"Write in {language}.")
+    lines.append("Never give a time past the end of the video.")
+    return YouTubeSummaryRequest(
+        ref=ref,
+        style=style,
+        start_s=start_s,
+        end_s=end_s,
+        messages=[HumanMessage(content=[block, {"type": "text", "text": "\n".join(lines)}])],
+        call_kwargs={
+            "response_mime_type": "application/json",
+            "response_json_schema": CHAPTERS_SCHEMA,
+        },
+    )
+
+
+def _chapters(
+    raw: list[RawChapter], request: YouTubeSummaryRequest, warnings: list[str]
+) -> list[Chapter]:
+    """Chapters on the video's clock, validated like transcript segments, with deep links."""
+    lo = request.start_s or 0.0
+    # Title and summary ride along as a segment's text and visual through the shared checks.
+    segments = [RawSegment(c.start_s, None, c.title, visual=c.summary) for c in raw]
+    if request.clipped:
+        segments, notes = normalise_clock(segments, lo, request.end_s, label="chapters")
+        warnings.extend(notes)
+    label = "clip" if request.clipped else "video"
+    checked = validate_segments(segments, lo, request.end_s, label=label, default_last_s=0.0)
+    warnings.extend(f"chapters: {r}" for r in checked.repairs)
+    chapters: list[Chapter] = []
+    for i, seg in enumerate(checked.segments):
+        nxt = checked.segments[i + 1].start_s if i + 1 < len(checked.segments) else request.end_s
+        chapters.append(
+            Chapter(
+                start_s=seg.start_s,
+                title=seg.text,
+                summary=seg.visual or "",
+                end_s=nxt,
+                url=deep_link(request.ref.video_id, seg.start_s),
+            )
+        )
+    return chapters
+
+
+def _render_chapters(chapters: list[Chapter]) -> str:
+    return "\n".join(
+        f"[{format_timestamp(c.start_s)}] {c.title}" + (f": {c.summary}" if c.summary else "")
+        for c in chapters
+    )
+
+
+def finish_summary(
+    message: BaseMessage, request: YouTubeSummaryRequest, *, fallback_model: str = ""
+) -> VideoSummary:
+    """Read the answer into a ``VideoSummary`` with validated, deep-linked chapters (pure).
+
+    Raises:
+        ResponseBlockedError: The answer was blocked.
+        ResponseParseError: The answer was empty.
+    """
+    reply = read_reply(message, fallback_model=fallback_model)
+    parsed = parse_chapters_answer(reply.text)
+    warnings = list(parsed.repairs)
+    if reply.truncated:
+        warnings.append("the answer was cut off by the output token limit (MAX_TOKENS)")
+    chapters = _chapters(parsed.chapters, request, warnings)
+    text = parsed.summary.strip()
+    if not text or request.style == "chapters":
+        rendered = _render_chapters(chapters)
+        text = f"{text}\n\n{rendered}".strip() if rendered else text
+    url = deep_link(request.ref.video_id, request.start_s if request.start_s else None)
+    return VideoSummary(
+        text=text,
+        chapters=chapters,
+        video_id=request.ref.video_id,
+        url=url,
+        model=reply.model,
+        usage=reply.usage,
+        warnings=warnings,
+    )
+
+
+@contextlib.contextmanager
+def _youtube_errors(request: YouTubeSummaryRequest) -> Iterator[None]:
+    try:
+        yield
+    except Exception as exc:
+        mapped = youtube_error(exc, request.ref.canonical_url)
+        if mapped is None:
+            raise
+        raise mapped from exc
+
+
+def summarize_youtube(
+    url: str,
+    *,
+    style: SummaryStyle = "brief",
+    start: float | str | None = None,
+    end: float | str | None = None,
+    fps: float | None = None,
+    language: str | None = None,
+    llm: ChatGoogleGenerativeAI | None = None,
+) -> VideoSummary:
+    """Summarize a public YouTube video, with timestamped chapters and deep links.
+
+    Args:
+        url: Any link to one YouTube video (watch, youtu.be, shorts, live, embed, mobile,
+            no-cookie); ``t=`` / ``start=`` in it becomes the start offset.
+        style: ``"brief"`` (2-3 sentences), ``"detailed"``, ``"bullets"`` or ``"chapters"``.
+        start: Start of the part to summarize (seconds, ``"MM:SS"``, ``"H:MM:SS"``); overrides
+            ``t=``.
+        end: End of the part to summarize.
+        fps: Frames sampled per second, in (0, 24].
+        language: Write the summary in this language.
+        llm: The Gemini chat model; built from the environment when omitted.
+
+    Returns:
+        A ``VideoSummary`` whose chapters are in order, inside the part summarized, each with a
+        ``&t=<s>s`` deep link.
+
+    Raises:
+        InvalidYouTubeURLError: Not a link to one video (refused before any request).
+        InvalidRequestError: Unknown style, bad offsets or fps.
+        MediaAccessError: Gemini could not read the video (private, unlisted, age-restricted,
+            live...).
+        ResponseBlockedError: The answer was blocked.
+    """
+    request = build_summary_request(
+        url, style=style, start=start, end=end, fps=fps, language=language
+    )
+    model = resolve_llm(llm)
+    with _youtube_errors(request):
+        message = model.invoke(request.messages, **request.call_kwargs)
+    return finish_summary(message, request, fallback_model=model_name(model))
+
+
+async def asummarize_youtube(
+    url: str,
+    *,
+    style: SummaryStyle = "brief",
+    start: float | str | None = None,
+    end: float | str | None = None,
+    fps: float | None = None,
+    language: str | None = None,
+    llm: ChatGoogleGenerativeAI | None = None,
+) -> VideoSummary:
+    """Async twin of :func:`summarize_youtube` (same arguments, result and errors)."""
+    request = build_summary_request(
+        url, style=style, start=start, end=end, fps=fps, language=language
+    )
+    model = resolve_llm(llm)
+    with _youtube_errors(request):
+        message = await model.ainvoke(request.messages, **request.call_kwargs)
+    return finish_summary(message, request, fallback_model=model_name(model))

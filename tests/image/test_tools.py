@@ -1,0 +1,236 @@
+"""The two image tools: LangChain's standard suites plus what the adapters promise."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from langchain_core.messages import ToolCall, ToolMessage
+from langchain_google_genai import ChatGoogleGenerativeAI
+from langchain_tests.integration_tests import ToolsIntegrationTests
+from langchain_tests.unit_tests import ToolsUnitTests
+from PIL import Image
+
+from langchain_gemini_vision._client import build_llm
+from langchain_gemini_vision.testing import FakeGeminiServer
+from langchain_gemini_vision.testing.samples import make_jpeg
+from langchain_gemini_vision.tools import GeminiImageCaptionTool, GeminiObjectDetectionTool
+
+DETECTIONS = (
+    "```json\n"
+    + json.dumps(
+        [
+            {"box_2d": [125, 166, 250, 333], "label": "red square"},
+            {"box_2d": [0, 0, 1000, 1000], "label": "blue background"},
+        ]
+    )
+    + "\n```"
+)
+CAPTION = "A blue picture with a small red square near the top left."
+
+
+def offline_llm() -> ChatGoogleGenerativeAI:
+    # Construction needs no network; nothing listens on port 9.
+    return build_llm(api_key="unit-test-key", base_url="http://127.0.0.1:9")
+
+
+class _ScriptedServer:
+    """Class-scoped FakeGeminiServer, model and a sample photo under an allowed folder."""
+
+    server: FakeGeminiServer
+    llm: ChatGoogleGenerativeAI
+    folder: Path
+
+    @pytest.fixture(scope="class", autouse=True)
+    @classmethod
+    def _scripted_server(cls, tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+        folder = tmp_path_factory.mktemp("photos")
+        (folder / "photo.jpg").write_bytes(make_jpeg(640, 480, orientation=6))
+        with FakeGeminiServer() as server:
+            server.add_rule(has_schema=False, text=CAPTION)
+            server.add_rule(has_schema=True, text=DETECTIONS)
+            cls.server = server
+            cls.llm = server.llm(max_retries=1)
+            cls.folder = folder
+            yield
+
+
+class TestDetectionToolUnit(ToolsUnitTests):
+    @property
+    def tool_constructor(self) -> type[GeminiObjectDetectionTool]:
+        return GeminiObjectDetectionTool
+
+    @property
+    def tool_constructor_params(self) -> dict[str, Any]:
+        return {"llm": offline_llm(), "allowed_dirs": []}
+
+    @property
+    def tool_invoke_params_example(self) -> dict[str, Any]:
+        return {"image": "photos/street.jpg", "target": "every bicycle"}
+
+
+class TestCaptionToolUnit(ToolsUnitTests):
+    @property
+    def tool_constructor(self) -> type[GeminiImageCaptionTool]:
+        return GeminiImageCaptionTool
+
+    @property
+    def tool_constructor_params(self) -> dict[str, Any]:
+        return {"llm": offline_llm(), "allowed_dirs": []}
+
+    @property
+    def tool_invoke_params_example(self) -> dict[str, Any]:
+        return {"images": ["photos/street.jpg"], "prompt": "What is written on the sign?"}
+
+
+class TestDetectionToolIntegration(_ScriptedServer, ToolsIntegrationTests):
+    @property
+    def tool_constructor(self) -> type[GeminiObjectDetectionTool]:
+        return GeminiObjectDetectionTool
+
+    @property
+    def tool_constructor_params(self) -> dict[str, Any]:
+        return {"llm": self.llm, "allowed_dirs": [self.folder], "output_dir": self.folder / "out"}
+
+    @property
+    def tool_invoke_params_example(self) -> dict[str, Any]:
+        return {"image": str(self.folder / "photo.jpg"), "target": "the red square"}
+
+
+class TestCaptionToolIntegration(_ScriptedServer, ToolsIntegrationTests):
+    @property
+    def tool_constructor(self) -> type[GeminiImageCaptionTool]:
+        return GeminiImageCaptionTool
+
+    @property
+    def tool_constructor_params(self) -> dict[str, Any]:
+        return {"llm": self.llm, "allowed_dirs": [self.folder]}
+
+    @property
+    def tool_invoke_params_example(self) -> dict[str, Any]:
+        return {"images": [str(self.folder / "photo.jpg")], "style": "alt_text"}
+
+
+# --- adapter behaviour -------------------------------------------------------------------------
+
+
+def call(name: str, **args: Any) -> ToolCall:
+    return ToolCall(name=name, args=args, id="call-1", type="tool_call")
+
+
+@pytest.fixture
+def photo(tmp_path: Path) -> Path:
+    path = tmp_path / "photo.jpg"
+    path.write_bytes(make_jpeg(640, 480, orientation=6))
+    return path
+
+
+def test_detection_tool_content_artifact_and_annotated_png(
+    server: FakeGeminiServer, llm: ChatGoogleGenerativeAI, photo: Path, tmp_path: Path
+) -> None:
+    server.add_rule(text=DETECTIONS)
+    tool = GeminiObjectDetectionTool(
+        llm=llm, allowed_dirs=[tmp_path], output_dir=tmp_path / "annotated", max_image_side=320
+    )
+    message = tool.invoke(call(tool.name, image=str(photo), target="the red square"))
+    assert isinstance(message, ToolMessage)
+    assert message.content.startswith("2 objects in the 480x640 image")  # upright size
+    assert "red square (79, 80, 160, 160)" in message.content
+    artifact = message.artifact
+    assert artifact["image_width"] == 480 and artifact["image_height"] == 640
+    assert artifact["detections"][0]["box"] == {
+        "x_min": 79,
+        "y_min": 80,
+        "x_max": 160,
+        "y_max": 160,
+    }
+    saved = Path(artifact["annotated_image_path"])
+    assert saved.parent == tmp_path / "annotated" and saved.suffix == ".png"
+    with Image.open(saved) as png:
+        assert png.size == (240, 320)  # the upright, downscaled copy that was sent
+    assert str(saved) in message.content
+
+
+async def test_detection_tool_async_path(
+    server: FakeGeminiServer, llm: ChatGoogleGenerativeAI, photo: Path, tmp_path: Path
+) -> None:
+    server.add_rule(text=DETECTIONS)
+    tool = GeminiObjectDetectionTool(llm=llm, allowed_dirs=[tmp_path], output_dir=tmp_path)
+    message = await tool.ainvoke(call(tool.name, image=str(photo), target=["red square"]))
+    assert Path(message.artifact["annotated_image_path"]).exists()
+    assert message.artifact["detections"][1]["box"]["x_max"] == 480
+
+
+def test_path_outside_allowed_dirs_is_refused_without_a_request(
+    server: FakeGeminiServer, llm: ChatGoogleGenerativeAI, photo: Path, tmp_path: Path
+) -> None:
+    allowed = tmp_path / "allowed"
+    allowed.mkdir()
+    tool = GeminiObjectDetectionTool(llm=llm, allowed_dirs=[allowed])
+    message = tool.invoke(call(tool.name, image=str(photo), target="x"))
+    assert message.status == "error"
+    assert "outside the folders" in message.content and "Traceback" not in message.content
+    assert server.requests == []
+
+
+@pytest.mark.parametrize("target", ["", "   "])
+def test_empty_target_becomes_an_actionable_tool_error(
+    server: FakeGeminiServer, llm: ChatGoogleGenerativeAI, photo: Path, target: str
+) -> None:
+    tool = GeminiObjectDetectionTool(llm=llm, allowed_dirs=[photo.parent])
+    message = tool.invoke(call(tool.name, image=str(photo), target=target))
+    assert message.status == "error" and "say what to find" in message.content
+    assert server.requests == []
+
+
+def test_not_an_image_becomes_a_tool_error(
+    server: FakeGeminiServer, llm: ChatGoogleGenerativeAI, tmp_path: Path
+) -> None:
+    fake = tmp_path / "cat.png"
+    fake.write_text("<html>not an image</html>")
+    tool = GeminiImageCaptionTool(llm=llm, allowed_dirs=[tmp_path])
+    message = tool.invoke(call(tool.name, images=[str(fake)]))
+    assert message.status == "error" and "cannot read" in message.content
+    assert server.requests == []
+
+
+def test_caption_tool_content_is_the_caption_and_artifact_the_result(
+    server: FakeGeminiServer, llm: ChatGoogleGenerativeAI, photo: Path
+) -> None:
+    server.add_rule(text=CAPTION)
+    tool = GeminiImageCaptionTool(llm=llm, allowed_dirs=[photo.parent], default_style="one_line")
+    message = tool.invoke(call(tool.name, images=[str(photo), str(photo)]))
+    assert message.content == CAPTION
+    assert message.artifact["text"] == CAPTION
+    assert message.artifact["usage"]["total_tokens"] > 0
+    (request,) = server.generate_requests()
+    assert len(request.media) == 2 and "one-line caption" in request.text
+
+
+def test_caption_is_capped_for_the_model_but_not_in_the_artifact(
+    server: FakeGeminiServer, llm: ChatGoogleGenerativeAI, photo: Path
+) -> None:
+    long_text = "\n".join(f"line {i} " + "x" * 50 for i in range(100))
+    server.add_rule(text=long_text)
+    tool = GeminiImageCaptionTool(llm=llm, allowed_dirs=[photo.parent], max_content_chars=500)
+    message = tool.invoke(call(tool.name, images=[str(photo)], prompt="Read everything"))
+    assert len(message.content) < 700 and "truncated" in message.content
+    assert message.artifact["text"] == long_text
+
+
+def test_args_schema_holds_only_model_choices() -> None:
+    detection = GeminiObjectDetectionTool(llm=offline_llm(), allowed_dirs=[])
+    caption = GeminiImageCaptionTool(llm=offline_llm(), allowed_dirs=[])
+    assert set(detection.get_input_schema().model_json_schema()["properties"]) == {
+        "image",
+        "target",
+    }
+    assert set(caption.get_input_schema().model_json_schema()["properties"]) == {
+        "images",
+        "prompt",
+        "style",
+    }
+    assert detection.name == "gemini_detect_objects" and caption.name == "gemini_caption_image"

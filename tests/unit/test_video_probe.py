@@ -1,0 +1,82 @@
+"""MP4/MOV durations from the mvhd box, without reading the file."""
+
+from __future__ import annotations
+
+import io
+import struct
+from pathlib import Path
+
+import pytest
+
+from langchain_gemini_vision._video_probe import probe_duration
+from langchain_gemini_vision.testing.samples import make_mp4
+
+
+def box(kind: bytes, payload: bytes) -> bytes:
+    return struct.pack(">I", 8 + len(payload)) + kind + payload
+
+
+def mvhd_v1(timescale: int, duration: int) -> bytes:
+    return box(b"mvhd", b"\x01\x00\x00\x00" + struct.pack(">QQIQ", 0, 0, timescale, duration))
+
+
+def test_bytes_path_and_stream(tmp_path: Path) -> None:
+    data = make_mp4(42.5)
+    assert probe_duration(data) == pytest.approx(42.5)
+    path = tmp_path / "clip.mp4"
+    path.write_bytes(data)
+    assert probe_duration(path) == pytest.approx(42.5)
+    stream = io.BytesIO(data)
+    stream.seek(7)
+    assert probe_duration(stream) == pytest.approx(42.5)
+    assert stream.tell() == 7  # position restored
+
+
+def test_moov_after_a_large_mdat_is_found_by_seeking(tmp_path: Path) -> None:
+    ftyp = box(b"ftyp", b"qt  \x00\x00\x00\x00qt  ")
+    mdat_header = struct.pack(">I", 1) + b"mdat" + struct.pack(">Q", 16 + 50_000_000)
+    moov = box(b"moov", mvhd_v1(600, 600 * 3 * 3600))
+    path = tmp_path / "long.mov"
+    with path.open("wb") as handle:
+        handle.write(ftyp + mdat_header)
+        handle.seek(50_000_000, io.SEEK_CUR)  # sparse: never written, never read
+        handle.write(moov)
+
+    class CountingReader(io.FileIO):
+        read_bytes = 0
+
+        def read(self, size: int | None = -1) -> bytes:
+            data = super().read(size)
+            CountingReader.read_bytes += len(data)
+            return data
+
+    with CountingReader(path, "rb") as reader:
+        assert probe_duration(reader) == pytest.approx(3 * 3600)
+    assert CountingReader.read_bytes < 200
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        b"",
+        b"not a video at all",
+        b"\x89PNG\r\n\x1a\n" + b"\x00" * 40,
+        box(b"ftyp", b"isom") + box(b"moov", b""),  # no mvhd
+        box(b"ftyp", b"isom") + box(b"moov", mvhd_v1(1000, 0)),  # unknown duration
+        box(b"ftyp", b"isom") + box(b"moov", mvhd_v1(0, 5)),  # zero timescale
+        box(b"ftyp", b"isom") + struct.pack(">I", 400) + b"moov",  # truncated
+    ],
+)
+def test_unknown_gives_none(data: bytes) -> None:
+    assert probe_duration(data) is None
+
+
+def test_fragmented_mp4_uses_mehd() -> None:
+    mvhd = box(b"mvhd", b"\x00\x00\x00\x00" + struct.pack(">IIII", 0, 0, 1000, 0))
+    mehd = box(b"mehd", b"\x00\x00\x00\x00" + struct.pack(">I", 12_000))
+    data = box(b"ftyp", b"iso5") + box(b"moov", mvhd + box(b"mvex", mehd))
+    assert probe_duration(data) == pytest.approx(12.0)
+
+
+def test_missing_file_gives_none(tmp_path: Path) -> None:
+    assert probe_duration(tmp_path / "nope.mp4") is None

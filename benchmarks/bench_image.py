@@ -68,45 +68,6 @@ def package_preprocess(data: bytes) -> bytes:
     return prepared.data
 
 
-_TRANSPOSE = {
-    2: Image.Transpose.FLIP_LEFT_RIGHT,
-    3: Image.Transpose.ROTATE_180,
-    4: Image.Transpose.FLIP_TOP_BOTTOM,
-    5: Image.Transpose.TRANSPOSE,
-    6: Image.Transpose.ROTATE_270,
-    7: Image.Transpose.TRANSVERSE,
-    8: Image.Transpose.ROTATE_90,
-}
-
-
-def proposed_preprocess(data: bytes) -> bytes:
-    """A proposal for ``_images.normalise_image`` (not the package's code yet).
-
-    After draft mode (libjpeg decodes at 1/2, 1/4 or 1/8 scale from the DCT coefficients) only a
-    < 2x step remains, so BILINEAR suffices: Pillow's resize filters are area-aware convolutions,
-    so this does not alias. Resizing in the *stored* orientation and transposing last moves fewer
-    pixels than transposing the larger draft image first.
-    """
-    img = Image.open(io.BytesIO(data))
-    orientation = int(img.getexif().get(0x0112, 1))
-    swap = orientation in (5, 6, 7, 8)
-    display = (img.height, img.width) if swap else img.size
-    scale = TARGET_SIDE / max(display)
-    target = (max(1, round(display[0] * scale)), max(1, round(display[1] * scale)))
-    stored_target = (target[1], target[0]) if swap else target
-    img.draft("RGB", stored_target)
-    factor = min(img.width // stored_target[0], img.height // stored_target[1])
-    if factor >= 2:
-        img = img.reduce(factor)
-    if img.size != stored_target:
-        img = img.resize(stored_target, Image.Resampling.BILINEAR)
-    if orientation in _TRANSPOSE:
-        img = img.transpose(_TRANSPOSE[orientation])
-    out = io.BytesIO()
-    img.save(out, format="JPEG", quality=90)
-    return out.getvalue()
-
-
 def median_ms(fn: Callable[[], object], runs: int, warmup: int) -> float:
     for _ in range(warmup):
         fn()
@@ -139,14 +100,13 @@ def bench_preprocess(runs: int) -> dict[str, float]:
     fns = {
         "naive": lambda: naive_preprocess(data),
         "package": lambda: package_preprocess(data),
-        "proposed": lambda: proposed_preprocess(data),
     }
     outputs = {}
     for name, fn in fns.items():
         outputs[name] = Image.open(io.BytesIO(fn())).convert("RGB")
         assert outputs[name].size == (1152, 1536), outputs[name].size  # upright and downscaled
     times = interleaved_ms(fns, runs, warmup=2)
-    for name in ("package", "proposed"):
+    for name in ("package",):
         # Mean absolute difference to the naive (full decode + LANCZOS) output, 0-255 scale.
         diff = ImageChops.difference(outputs[name], outputs["naive"]).convert("L")
         times[f"{name}_diff"] = ImageStat.Stat(diff).mean[0]
@@ -201,7 +161,7 @@ def main() -> int:
     args = parser.parse_args()
 
     pre = bench_preprocess(args.runs)
-    naive, ours, proposed = pre["naive"], pre["package"], pre["proposed"]
+    naive, ours = pre["naive"], pre["package"]
     hand, tool = bench_tool_overhead(args.tool_runs)
     ratio = ours / naive
     overhead = (tool - hand) / hand
@@ -211,11 +171,6 @@ def main() -> int:
             "(a) prepare_media(max_image_side=1536)",
             f"{ours:8.1f} ms",
             f"{ratio:.2f}x naive; mean |diff| {pre['package_diff']:.2f}/255",
-        ),
-        (
-            "(a) proposed: draft, BILINEAR, then transpose",
-            f"{proposed:8.1f} ms",
-            f"{proposed / naive:.2f}x naive; mean |diff| {pre['proposed_diff']:.2f}/255",
         ),
         ("(b) hand-written llm.invoke, 1600x1200 JPEG", f"{hand:8.2f} ms", ""),
         ("(b) GeminiObjectDetectionTool.invoke", f"{tool:8.2f} ms", f"{overhead:+.1%} overhead"),

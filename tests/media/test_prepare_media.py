@@ -311,3 +311,15 @@ def test_urls_can_be_disabled() -> None:
     policy = MediaPolicy(allow_urls=False)
     with pytest.raises(MediaAccessError, match="URLs are not allowed"):
         prepare_media("https://example.com/a.png", policy=policy)
+
+
+def test_truncated_jpeg_is_caught_even_without_rework() -> None:
+    data = make_jpeg(320, 240)
+    with pytest.raises(UnsupportedMediaError, match="corrupt or truncated"):
+        prepare_media(data[: len(data) * 2 // 3])
+
+
+def test_downscale_is_reported_even_when_draft_alone_reaches_the_size() -> None:
+    prepared = prepare_media(make_jpeg(800, 600), max_image_side=200)
+    assert prepared.geometry is not None and prepared.geometry.sent_width == 200
+    assert any("downscaled from 800x600 to 200x150" in r for r in prepared.repairs)

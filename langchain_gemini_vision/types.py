@@ -11,26 +11,25 @@ from pydantic import BaseModel, ConfigDict, Field
 
 
 class TokenUsage(BaseModel):
-    """Token counts the API reported for one or more calls."""
+    """Token counts the API reported for one or more calls.
+
+    ``output_tokens`` includes ``reasoning_tokens`` (thinking), as LangChain counts them. The API's
+    per-modality prompt breakdown is not kept: langchain-google-genai drops it from the message.
+    """
 
     model_config = ConfigDict(frozen=True)
 
     input_tokens: int = 0
     output_tokens: int = 0
     total_tokens: int = 0
-    by_modality: dict[str, int] = Field(
-        default_factory=dict, description="Prompt tokens per modality (TEXT, IMAGE, VIDEO, AUDIO)."
-    )
+    reasoning_tokens: int = 0
 
     def __add__(self, other: TokenUsage) -> TokenUsage:
-        modalities = dict(self.by_modality)
-        for key, value in other.by_modality.items():
-            modalities[key] = modalities.get(key, 0) + value
         return TokenUsage(
             input_tokens=self.input_tokens + other.input_tokens,
             output_tokens=self.output_tokens + other.output_tokens,
             total_tokens=self.total_tokens + other.total_tokens,
-            by_modality=modalities,
+            reasoning_tokens=self.reasoning_tokens + other.reasoning_tokens,
         )
 
 

@@ -3,7 +3,7 @@ PY ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: install test lint record record-emulator demo bench clean
+.PHONY: install test lint record record-emulator demo examples bench clean
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
@@ -33,8 +33,14 @@ record: install
 record-emulator: install
 	GEMINI_VISION_RECORD_TARGET=emulator $(BIN)/pytest -q -m cassette --record-mode=rewrite
 
+# Offline without GOOGLE_API_KEY (a local emulator answers); live with it.
 demo: install
 	$(BIN)/gemini-vision demo
+
+examples: install
+	$(BIN)/python examples/agent.py
+	$(BIN)/python examples/rag_video.py
+	$(BIN)/python examples/lcel_detect_crop_caption.py
 
 bench: install
 	$(BIN)/python benchmarks/run_all.py

@@ -24,6 +24,8 @@ from .errors import (
     ResponseParseError,
     UnsupportedMediaError,
 )
+from .files import GeminiFileManager, PollPolicy
+from .toolkit import GeminiVisionToolkit
 from .transcription import aanalyze_video, analyze_video, atranscribe_video, transcribe_video
 from .types import (
     BoundingBox,
@@ -52,12 +54,15 @@ __all__ = [
     "FileProcessingError",
     "FileProcessingTimeout",
     "GeminiFile",
+    "GeminiFileManager",
     "GeminiVisionError",
+    "GeminiVisionToolkit",
     "InvalidRequestError",
     "InvalidYouTubeURLError",
     "Mask",
     "MediaAccessError",
     "MediaTooLargeError",
+    "PollPolicy",
     "ResponseBlockedError",
     "ResponseParseError",
     "TokenUsage",

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
+from .files import GeminiFileLoader
 from .video import GeminiVideoTranscriptLoader
 from .youtube import GeminiYouTubeLoader
 
-__all__: list[str] = ["GeminiVideoTranscriptLoader", "GeminiYouTubeLoader"]
+__all__: list[str] = ["GeminiFileLoader", "GeminiVideoTranscriptLoader", "GeminiYouTubeLoader"]

@@ -15,9 +15,10 @@
 
 from __future__ import annotations
 
+from ._agent import ToolCall, has_tools, scripted_tool_calls
 from ._faults import Drop, Fault
 from ._files import FileRecord, UploadSession
-from ._rules import DEFAULT_TEXT, GenerateRequest, MediaPart, Reply, Rule
+from ._rules import DEFAULT_TEXT, FunctionResult, GenerateRequest, MediaPart, Reply, Rule
 from .server import FakeGeminiServer, RecordedRequest
 
 __all__ = [
@@ -26,10 +27,14 @@ __all__ = [
     "FakeGeminiServer",
     "Fault",
     "FileRecord",
+    "FunctionResult",
     "GenerateRequest",
     "MediaPart",
     "RecordedRequest",
     "Reply",
     "Rule",
+    "ToolCall",
     "UploadSession",
+    "has_tools",
+    "scripted_tool_calls",
 ]

@@ -13,7 +13,7 @@ from typing import Any
 
 from . import _wire
 from ._files import FileRecord, estimate_video_duration
-from ._rules import GenerateRequest, MediaPart
+from ._rules import FunctionResult, GenerateRequest, MediaPart
 
 # Fields of GenerateContentRequest. The API parses proto JSON, which accepts both the
 # lowerCamel JSON name and the original snake_case name of every field.
@@ -215,7 +215,36 @@ def parse_request(
         response_mime_type=mime,
         generation_config=dict(config),
         stream=stream,
+        tool_names=_tool_names(top.get("tools")),
+        function_responses=_function_responses(contents),
     )
+
+
+def _tool_names(tools: Any) -> tuple[str, ...]:
+    """Names of the declared functions (``tools[].functionDeclarations[].name``)."""
+    names: list[str] = []
+    for tool in tools if isinstance(tools, list) else []:
+        if isinstance(tool, dict):
+            decls = _first(tool, "functionDeclarations", "function_declarations") or []
+            names.extend(str(d.get("name", "")) for d in decls if isinstance(d, dict))
+    return tuple(names)
+
+
+def _function_responses(contents: list[Any]) -> tuple[FunctionResult, ...]:
+    """Every ``functionResponse`` part (already validated by ``_parse_content``)."""
+    out: list[FunctionResult] = []
+    for content in contents:
+        for part in content.get("parts") or []:
+            value = _first(part, "functionResponse", "function_response")
+            if isinstance(value, dict):
+                response = value.get("response")
+                out.append(
+                    FunctionResult(
+                        name=str(value.get("name", "")),
+                        response=response if isinstance(response, dict) else {},
+                    )
+                )
+    return tuple(out)
 
 
 def _first(obj: dict[str, Any], *keys: str) -> Any:

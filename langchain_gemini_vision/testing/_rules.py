@@ -50,6 +50,20 @@ class MediaPart:
 
 
 @dataclass(frozen=True)
+class FunctionResult:
+    """A ``functionResponse`` part sent back by the client (the result of a tool call).
+
+    Attributes:
+        name: The function's name.
+        response: The ``response`` object as sent (LangChain wraps tool text as
+            ``{"output": ...}`` or similar; see the raw body for details).
+    """
+
+    name: str
+    response: dict[str, Any]
+
+
+@dataclass(frozen=True)
 class GenerateRequest:
     """A parsed generateContent / streamGenerateContent request.
 
@@ -63,6 +77,8 @@ class GenerateRequest:
         response_mime_type: ``generationConfig.responseMimeType``, if any.
         generation_config: ``generationConfig`` as sent (``{}`` when absent).
         stream: True for ``streamGenerateContent``.
+        tool_names: Names of the functions declared in ``tools[].functionDeclarations``.
+        function_responses: Every ``functionResponse`` part of ``contents``, in order.
     """
 
     model: str
@@ -74,6 +90,14 @@ class GenerateRequest:
     response_mime_type: str | None
     generation_config: dict[str, Any]
     stream: bool
+    tool_names: tuple[str, ...] = ()
+    function_responses: tuple[FunctionResult, ...] = ()
+
+    @property
+    def model_turns(self) -> int:
+        """How many ``model`` turns the conversation so far holds (0 on a first request)."""
+        contents = self.body.get("contents") or []
+        return sum(1 for c in contents if isinstance(c, dict) and c.get("role") == "model")
 
     def has_media(self, kind: str) -> bool:
         """True when some media part matches ``kind`` (MIME prefix or ``"youtube"``)."""
@@ -91,6 +115,8 @@ class Reply:
         usage: Overrides merged into the computed ``usageMetadata`` (camelCase keys).
         error_status: When set, answer with this HTTP error instead (e.g. 400).
         error_message: Message for ``error_status`` (the status's default when None).
+        function_calls: Tool calls the model makes, each ``{"name": ..., "args": {...}}``;
+            answered as ``functionCall`` parts after the text (several = parallel calls).
     """
 
     text: str | None = None
@@ -99,6 +125,7 @@ class Reply:
     usage: dict[str, Any] | None = None
     error_status: int | None = None
     error_message: str | None = None
+    function_calls: tuple[dict[str, Any], ...] = ()
 
 
 _UNSET: Any = object()

@@ -10,6 +10,7 @@ from __future__ import annotations
 import base64
 import math
 import re
+from collections.abc import Sequence
 from datetime import datetime, timezone
 from typing import Any
 
@@ -283,11 +284,26 @@ def quota_exceeded(retry_delay_s: float, model: str, message: str | None = None)
 # --------------------------------------------------------------------------- generateContent
 
 
-def candidate(text: str | None, finish_reason: str) -> dict[str, Any]:
-    """One candidate; ``content`` is left out when there is no text (e.g. a SAFETY stop)."""
+def candidate(
+    text: str | None,
+    finish_reason: str,
+    function_calls: Sequence[dict[str, Any]] = (),
+) -> dict[str, Any]:
+    """One candidate; ``content`` is left out when there is neither text nor a function call.
+
+    Function calls follow the live API: one ``{"functionCall": {"name", "args"}}`` part per call
+    after any text, parallel calls in one candidate, finish reason STOP.
+    """
     out: dict[str, Any] = {}
-    if text is not None:
-        out["content"] = {"parts": [{"text": text}], "role": "model"}
+    parts: list[dict[str, Any]] = [{"text": text}] if text else []
+    parts.extend(
+        {"functionCall": {"name": call["name"], "args": dict(call.get("args") or {})}}
+        for call in function_calls
+    )
+    if not parts and text is not None:
+        parts = [{"text": text}]
+    if parts:
+        out["content"] = {"parts": parts, "role": "model"}
     if finish_reason:
         out["finishReason"] = finish_reason
     out["index"] = 0
@@ -328,6 +344,7 @@ def generate_response(
     usage: dict[str, Any],
     model_version: str,
     response_id: str,
+    function_calls: Sequence[dict[str, Any]] = (),
 ) -> dict[str, Any]:
     """A complete (non-streamed) generateContent answer in the API's field order."""
     body: dict[str, Any] = {}
@@ -335,7 +352,7 @@ def generate_response(
         # A blocked prompt has no candidates at all, only the feedback.
         body["promptFeedback"] = {"blockReason": block_reason}
     else:
-        body["candidates"] = [candidate(text, finish_reason)]
+        body["candidates"] = [candidate(text, finish_reason, function_calls)]
     body["usageMetadata"] = usage
     body["modelVersion"] = model_version
     body["responseId"] = response_id

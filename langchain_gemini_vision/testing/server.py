@@ -847,12 +847,16 @@ class FakeGeminiServer:
     def _render(self, req: GenerateRequest, reply: Reply, *, sse: bool) -> Response:
         prompt = prompt_tokens(req)
         text = None if reply.block_reason else reply.text
+        calls = () if reply.block_reason else reply.function_calls
+        # Function calls cost output tokens too (about their JSON's length / 4).
+        calls_tokens = text_tokens(json.dumps(list(calls))) if calls else 0
         response_id = secrets.token_urlsafe(16)[:22]
         version = self.model_version or req.model
         if not req.stream:
-            usage = _wire.usage_metadata(
-                prompt, text_tokens(text) if text is not None else None, reply.usage
+            out_tokens = (
+                text_tokens(text or "") + calls_tokens if text is not None or calls else None
             )
+            usage = _wire.usage_metadata(prompt, out_tokens, reply.usage)
             return Response.of_json(
                 _wire.generate_response(
                     text=text,
@@ -861,6 +865,7 @@ class FakeGeminiServer:
                     usage=usage,
                     model_version=version,
                     response_id=response_id,
+                    function_calls=calls,
                 )
             )
         events: list[dict[str, Any]] = []
@@ -869,9 +874,10 @@ class FakeGeminiServer:
         for i, piece in enumerate(pieces):
             last = i == len(pieces) - 1
             sent += piece or ""
+            has_output = text is not None or bool(calls)
             usage = _wire.usage_metadata(
                 prompt,
-                text_tokens(sent) if text is not None else None,
+                text_tokens(sent) + (calls_tokens if last else 0) if has_output else None,
                 reply.usage if last else None,
             )
             events.append(
@@ -882,6 +888,7 @@ class FakeGeminiServer:
                     usage=usage,
                     model_version=version,
                     response_id=response_id,
+                    function_calls=calls if last else (),
                 )
             )
         if not sse:

@@ -1,0 +1,284 @@
+"""What to upload: validate a path / bytes / binary stream before any byte is sent, hash it, and
+stream it to the SDK through a reader that reports progress and can be cancelled.
+
+Nothing here holds a whole file in memory: hashing and uploading read fixed-size chunks.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import io
+import os
+import shutil
+import stat
+import tempfile
+import threading
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO, Any, BinaryIO, Union
+
+from ._media import (
+    AUDIO_MIME_TYPES,
+    CONVERTED_IMAGE_TYPES,
+    DOCUMENT_MIME_TYPES,
+    FILE_API_LIMIT_BYTES,
+    IMAGE_MIME_TYPES,
+    VIDEO_MIME_TYPES,
+)
+from ._sniff import SNIFF_BYTES, sniff_mime
+from .errors import MediaAccessError, MediaTooLargeError, UnsupportedMediaError
+
+UploadInput = Union[str, "os.PathLike[str]", bytes, bytearray, memoryview, IO[bytes]]
+"""What ``GeminiFileManager.upload`` accepts: a path, bytes, or a binary file object."""
+
+HASH_CHUNK = 1024 * 1024
+SUPPORTED_UPLOAD_TYPES = frozenset(
+    IMAGE_MIME_TYPES + VIDEO_MIME_TYPES + AUDIO_MIME_TYPES + DOCUMENT_MIME_TYPES
+)
+
+ProgressCallback = Callable[[int, int], None]
+"""``callback(bytes_sent, total_bytes)``."""
+
+
+class UploadCancelled(Exception):
+    """Raised inside the SDK's read loop to abort an upload before it is finalised."""
+
+
+@dataclass
+class UploadSource:
+    """A validated upload: how to open it, its size, type and (lazily) its hash.
+
+    Attributes:
+        label: What to call it in messages and the default display name (never a secret).
+        size: Bytes that will be sent.
+        mime_type: Declared or sniffed MIME type.
+        path: The local file, when the source is (or was spooled to) one.
+        data: In-memory bytes, when the source is bytes.
+        stream: A caller's seekable stream and the position to upload from.
+    """
+
+    label: str
+    size: int
+    mime_type: str
+    path: Path | None = None
+    data: bytes | None = None
+    stream: IO[bytes] | None = None
+    start: int = 0
+    _sha256: str | None = field(default=None, repr=False)
+    _spooled: bool = field(default=False, repr=False)
+
+    @contextlib.contextmanager
+    def open(self) -> Iterator[BinaryIO]:
+        """A binary stream at the first byte to send (closed after, unless it is the caller's)."""
+        if self.path is not None:
+            with self.path.open("rb") as handle:
+                yield handle
+        elif self.data is not None:
+            yield io.BytesIO(self.data)
+        else:
+            assert self.stream is not None
+            self.stream.seek(self.start)
+            yield self.stream  # type: ignore[misc]  # IO[bytes] is what the SDK reads from
+
+    def sha256_hex(self) -> str:
+        """Hex SHA-256 of the content, computed once by streaming it."""
+        if self._sha256 is None:
+            digest = hashlib.sha256()
+            if self.data is not None:
+                digest.update(self.data)
+            else:
+                with self.open() as handle:
+                    for block in iter(lambda: handle.read(HASH_CHUNK), b""):
+                        digest.update(block)
+            self._sha256 = digest.hexdigest()
+        return self._sha256
+
+    def cleanup(self) -> None:
+        """Remove a temporary spool file, if one was made for a non-seekable stream."""
+        if self._spooled and self.path is not None:
+            with contextlib.suppress(OSError):
+                self.path.unlink()
+
+
+def _check_size(size: int, label: str) -> None:
+    if size == 0:
+        raise MediaAccessError(
+            f"{label} is empty (0 bytes); there is nothing to upload.", rule="empty"
+        )
+    if size > FILE_API_LIMIT_BYTES:
+        raise MediaTooLargeError(
+            f"{label} is {size / 1024**3:.2f} GiB; the Gemini File API accepts at most 2 GB "
+            "(2,147,483,648 bytes) per file. Split it, or re-encode it at a lower bitrate, first."
+        )
+
+
+def _check_type(head: bytes, mime_type: str | None, label: str) -> str:
+    if mime_type:
+        # An explicit type is the caller's decision (the File API also takes text, code, ...).
+        return mime_type
+    sniffed = sniff_mime(head)
+    if sniffed in SUPPORTED_UPLOAD_TYPES:
+        return sniffed
+    if sniffed in CONVERTED_IMAGE_TYPES:
+        raise UnsupportedMediaError(
+            f"{label} is {sniffed}, which Gemini does not accept as a file. Convert it to PNG "
+            "first, or pass it to caption_image/detect_objects, which convert it inline."
+        )
+    what = f"{sniffed} content" if sniffed else "content of an unrecognised type"
+    raise UnsupportedMediaError(
+        f"{label} holds {what}; the type is detected from the bytes, not the name. Supported: "
+        "images (PNG, JPEG, WebP, HEIC, HEIF), videos (MP4, MOV, MPEG, AVI, FLV, WebM, WMV, "
+        "3GPP), audio (WAV, MP3, AIFF, AAC, OGG, FLAC) and PDF. If you know the type, pass "
+        "mime_type='...' explicitly."
+    )
+
+
+def _from_path(path_like: str | os.PathLike[str], mime_type: str | None) -> UploadSource:
+    shown = os.fspath(path_like)
+    path = Path(os.path.expanduser(shown))
+    try:
+        info = path.stat()
+    except FileNotFoundError:
+        raise MediaAccessError(f"No such file: {shown}. Check the path.", rule="missing") from None
+    except OSError as exc:
+        raise MediaAccessError(f"Cannot read {shown}: {exc.strerror}.", rule="io") from exc
+    if stat.S_ISDIR(info.st_mode):
+        raise MediaAccessError(
+            f"{shown} is a folder; upload the files in it one by one, or use "
+            "GeminiFileLoader with a glob such as '{shown}/*.mp4'.",
+            rule="io",
+        )
+    _check_size(info.st_size, shown)
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(SNIFF_BYTES)
+    except OSError as exc:
+        raise MediaAccessError(f"Cannot read {shown}: {exc.strerror}.", rule="io") from exc
+    mime = _check_type(head, mime_type, shown)
+    return UploadSource(label=shown, size=info.st_size, mime_type=mime, path=path)
+
+
+def _from_stream(stream: IO[bytes], mime_type: str | None) -> UploadSource:
+    label = str(getattr(stream, "name", "") or "<stream>")
+    if isinstance(stream, io.TextIOBase) or "b" not in str(getattr(stream, "mode", "b")):
+        raise MediaAccessError(
+            f"{label} is opened in text mode; open it with open(path, 'rb').", rule="io"
+        )
+    if not (hasattr(stream, "seekable") and stream.seekable()):
+        return _spool(stream, mime_type, label)
+    start = stream.tell()
+    size = stream.seek(0, os.SEEK_END) - start
+    stream.seek(start)
+    _check_size(size, label)
+    head = stream.read(SNIFF_BYTES)
+    stream.seek(start)
+    mime = _check_type(head, mime_type, label)
+    return UploadSource(label=label, size=size, mime_type=mime, stream=stream, start=start)
+
+
+def _spool(stream: IO[bytes], mime_type: str | None, label: str) -> UploadSource:
+    """Copy a non-seekable stream to a temporary file (the SDK needs to know the size first)."""
+    fd, tmp = tempfile.mkstemp(prefix="lcgv-upload-")
+    path = Path(tmp)
+    try:
+        with os.fdopen(fd, "wb") as out:
+            shutil.copyfileobj(stream, out, HASH_CHUNK)
+            if out.tell() > FILE_API_LIMIT_BYTES:
+                _check_size(out.tell(), label)
+        source = _from_path(path, mime_type)
+    except BaseException:
+        path.unlink(missing_ok=True)
+        raise
+    source.label = label
+    source._spooled = True
+    return source
+
+
+def open_source(source: UploadInput | Any, *, mime_type: str | None = None) -> UploadSource:
+    """Validate ``source`` (limits and type) without sending anything.
+
+    Raises:
+        MediaAccessError: Missing, a folder, empty, unreadable, or a text-mode stream.
+        MediaTooLargeError: Over the 2 GB File API limit.
+        UnsupportedMediaError: The content is not a type Gemini reads (and no mime_type given).
+    """
+    if isinstance(source, (bytes, bytearray, memoryview)):
+        data = bytes(source)
+        _check_size(len(data), "<bytes>")
+        mime = _check_type(data[:SNIFF_BYTES], mime_type, "<bytes>")
+        return UploadSource(label="<bytes>", size=len(data), mime_type=mime, data=data)
+    if isinstance(source, (str, os.PathLike)):
+        return _from_path(source, mime_type)
+    if hasattr(source, "read"):
+        return _from_stream(source, mime_type)
+    raise UnsupportedMediaError(
+        f"Cannot upload a {type(source).__name__}: pass a path, bytes or a binary file object."
+    )
+
+
+class ProgressReader(io.RawIOBase):
+    """Wraps the stream the SDK reads from: counts bytes and lets another thread cancel.
+
+    The SDK reads one chunk, sends it, then reads the next; so when chunk ``k + 1`` is read,
+    chunk ``k`` has been sent, and that is what we report. ``cancel()`` makes the next read raise,
+    which aborts the upload before it is finalised, so no file is created on the server.
+    """
+
+    mode = "rb"
+
+    def __init__(
+        self,
+        raw: BinaryIO,
+        total: int,
+        on_sent: Callable[[int, int], None],
+        cancelled: threading.Event | None = None,
+    ) -> None:
+        super().__init__()
+        self._raw = raw
+        self._total = total
+        self._on_sent = on_sent
+        self._read = 0
+        self._pos = 0
+        self._cancelled = cancelled or threading.Event()
+
+    def cancel(self) -> None:
+        """Abort at the next read."""
+        self._cancelled.set()
+
+    def readable(self) -> bool:
+        return True
+
+    def seekable(self) -> bool:
+        return True
+
+    def tell(self) -> int:
+        return self._pos
+
+    def seek(self, offset: int, whence: int = os.SEEK_SET) -> int:
+        # The SDK measures the size with seek(0, END) / tell() / seek(back) before reading; that
+        # is served virtually. Once reading has started the stream is forward-only.
+        base = {os.SEEK_SET: 0, os.SEEK_CUR: self._pos, os.SEEK_END: self._total}[whence]
+        target = base + offset
+        if self._read and target != self._read:
+            raise io.UnsupportedOperation("ProgressReader cannot seek once reading has started")
+        self._pos = target
+        return target
+
+    def read(self, size: int | None = -1) -> bytes:
+        if self._cancelled.is_set():
+            raise UploadCancelled("upload cancelled")
+        if self._pos != self._read:
+            raise io.UnsupportedOperation("ProgressReader must be read from its start")
+        if self._read:
+            self._on_sent(self._read, self._total)
+        block = self._raw.read(-1 if size is None else size)
+        self._read += len(block)
+        self._pos = self._read
+        return block
+
+    def readinto(self, buffer: Any) -> int:  # pragma: no cover - the SDK calls read()
+        block = self.read(len(buffer))
+        buffer[: len(block)] = block
+        return len(block)

@@ -1,0 +1,247 @@
+"""Polling a File API file until it is ACTIVE: schedule, deadline and loop state (pure).
+
+The sync and async waiters in ``files.py`` share :class:`PollLoop`; they differ only in how they
+call ``files.get`` and how they sleep. Nothing here does I/O or reads a real clock, so the whole
+state machine is unit-tested with a fake clock.
+
+Why a gentle backoff (x1.08 per poll) rather than doubling: after the server flips a file to ACTIVE
+the client should notice within about a second for files that take up to ~30 s, while averaging at
+most one poll per second. Doubling from 0.5 s reaches 8 s waits after 15 s, so a file that activates
+at 16 s is noticed seconds late (simulated median 3.9 s). Growing by 8% per poll keeps each wait
+near 8% of the time already spent (0.5 s at first, ~1.7 s at 15 s, ~2.9 s at 30 s; simulated median
+0.74 s at 0.94 polls/s), then caps at 10 s for long videos (after about two minutes).
+"""
+
+from __future__ import annotations
+
+import random
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from .errors import FileProcessingError, FileProcessingTimeout
+from .types import GeminiFile
+
+_MB = 1_000_000
+
+# HTTP statuses worth retrying while polling: rate limits and transient server trouble.
+TRANSIENT_STATUSES = frozenset({408, 429, 500, 502, 503, 504})
+_DEADLINE_SLACK_S = 1e-3
+
+
+@dataclass(frozen=True)
+class PollPolicy:
+    """How to wait for a File API file to become ACTIVE.
+
+    Attributes:
+        timeout_s: Deadline in seconds; None scales it with the file's size (see
+            :meth:`deadline_for`).
+        first_interval_s: Wait before the second look at the file (the first is immediate).
+        max_interval_s: Longest wait between two polls.
+        multiplier: Growth of the wait per poll (exponential backoff).
+        jitter: Each wait is scaled by a random factor in ``[1 - jitter, 1 + jitter]`` so that many
+            clients polling together spread out.
+        base_timeout_s: Default deadline for a small file.
+        timeout_per_100mb_s: Extra default deadline per 100 MB of file size (video processing time
+            grows with length).
+        max_timeout_s: Upper bound of the size-scaled default deadline.
+    """
+
+    timeout_s: float | None = None
+    first_interval_s: float = 0.5
+    max_interval_s: float = 10.0
+    multiplier: float = 1.08
+    jitter: float = 0.1
+    base_timeout_s: float = 120.0
+    timeout_per_100mb_s: float = 60.0
+    max_timeout_s: float = 1800.0
+
+    def __post_init__(self) -> None:
+        if self.first_interval_s <= 0 or self.max_interval_s < self.first_interval_s:
+            raise ValueError("PollPolicy needs 0 < first_interval_s <= max_interval_s.")
+        if self.multiplier < 1:
+            raise ValueError("PollPolicy.multiplier must be >= 1.")
+        if not 0 <= self.jitter < 1:
+            raise ValueError("PollPolicy.jitter must be in [0, 1).")
+        if self.timeout_s is not None and self.timeout_s < 0:
+            raise ValueError("PollPolicy.timeout_s must be >= 0.")
+
+    def deadline_for(self, size_bytes: int | None, timeout: float | None = None) -> float:
+        """Seconds to wait for a file of ``size_bytes`` (an explicit ``timeout`` wins)."""
+        if timeout is not None:
+            return max(float(timeout), 0.0)
+        if self.timeout_s is not None:
+            return self.timeout_s
+        scaled = self.base_timeout_s + self.timeout_per_100mb_s * (size_bytes or 0) / (100 * _MB)
+        return min(scaled, max(self.max_timeout_s, self.base_timeout_s))
+
+    def interval(self, poll_index: int, rng: random.Random | None = None) -> float:
+        """The wait after poll number ``poll_index`` (0-based), jittered."""
+        exponent = min(poll_index, 500)  # avoid float overflow on absurdly long waits
+        base = min(self.first_interval_s * self.multiplier**exponent, self.max_interval_s)
+        if self.jitter:
+            base *= 1 + (rng or random).uniform(-self.jitter, self.jitter)
+        return base
+
+
+_DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)s\s*$")
+_RETRY_IN = re.compile(r"retry in (\d+(?:\.\d+)?)\s*(ms|s)\b", re.IGNORECASE)
+
+
+def parse_duration_s(value: Any) -> float | None:
+    """Parse a protobuf Duration string like ``"596s"`` or ``"1.5s"`` (None when not one)."""
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return float(value)
+    if isinstance(value, str):
+        match = _DURATION.match(value)
+        if match:
+            return float(match.group(1))
+    return None
+
+
+def error_status(exc: BaseException) -> int | None:
+    """The HTTP status of a google-genai ``APIError`` (None for anything else)."""
+    code = getattr(exc, "code", None)
+    if isinstance(code, int) and type(exc).__module__.startswith("google.genai"):
+        return code
+    return None
+
+
+def is_transport_error(exc: BaseException) -> bool:
+    """Connection resets, timeouts and the like from httpx / httpx2 (worth retrying)."""
+    for cls in type(exc).__mro__:
+        if cls.__module__.split(".")[0] in ("httpx", "httpx2") and cls.__name__ in (
+            "TransportError",
+            "TimeoutException",
+        ):
+            return True
+    return isinstance(exc, (ConnectionError, TimeoutError))
+
+
+def is_transient(exc: BaseException) -> bool:
+    """Whether a failed poll should simply be retried within the deadline."""
+    status = error_status(exc)
+    if status is not None:
+        return status in TRANSIENT_STATUSES
+    return is_transport_error(exc)
+
+
+def retry_delay_s(exc: BaseException) -> float | None:
+    """The delay the server asked for: ``google.rpc.RetryInfo.retryDelay`` or "retry in Ns"."""
+    details: Any = getattr(exc, "details", None)
+    error: Any = details.get("error", details) if isinstance(details, dict) else None
+    if isinstance(error, dict):
+        for item in error.get("details") or []:
+            if isinstance(item, dict) and str(item.get("@type", "")).endswith("RetryInfo"):
+                delay = parse_duration_s(item.get("retryDelay"))
+                if delay is not None:
+                    return delay
+    message = getattr(exc, "message", None) or str(exc)
+    match = _RETRY_IN.search(str(message))
+    if match:
+        value = float(match.group(1))
+        return value / 1000 if match.group(2).lower() == "ms" else value
+    return None
+
+
+PollCallback = Callable[[GeminiFile, float], None]
+"""Called after each successful poll with the file snapshot and seconds waited so far."""
+
+
+@dataclass
+class PollLoop:
+    """The state of one wait-until-ACTIVE loop (no I/O: the caller gets and sleeps).
+
+    Usage::
+
+        loop = PollLoop(name, policy, clock(), deadline_s)
+        while True:
+            try:
+                snapshot = get(name)
+            except Exception as exc:
+                loop.on_error(exc, clock())   # re-raises what is not transient
+            else:
+                if loop.on_snapshot(snapshot, clock()):
+                    return snapshot
+            sleep(loop.next_delay(clock()))   # raises FileProcessingTimeout past the deadline
+    """
+
+    file_name: str
+    policy: PollPolicy
+    started: float
+    deadline_s: float
+    rng: random.Random = field(default_factory=random.Random)
+    polls: int = 0
+    last_state: str = "STATE_UNSPECIFIED"
+    last_error: str = ""
+    _server_delay: float = 0.0
+
+    def elapsed(self, now: float) -> float:
+        """Seconds since the loop started."""
+        return max(now - self.started, 0.0)
+
+    def on_snapshot(self, snapshot: GeminiFile, now: float) -> bool:
+        """Record a successful poll; True when the file is ACTIVE.
+
+        Raises:
+            FileProcessingError: The server marked the file FAILED.
+        """
+        self.polls += 1
+        self._server_delay = 0.0
+        self.last_error = ""
+        # A missing state or STATE_UNSPECIFIED means "unknown", never "done".
+        self.last_state = snapshot.state or "STATE_UNSPECIFIED"
+        if self.last_state == "ACTIVE":
+            return True
+        if self.last_state == "FAILED":
+            server_message = snapshot.error_message or ""
+            reason = f": {server_message}" if server_message else " (the server gave no reason)"
+            raise FileProcessingError(
+                f"Gemini could not process {self.file_name}{reason}. The file cannot be used; "
+                "check that it plays/opens locally, re-encode it (e.g. H.264 MP4 for video) and "
+                "upload it again.",
+                file_name=self.file_name,
+                server_message=server_message,
+            )
+        return False
+
+    def on_error(self, exc: BaseException, now: float) -> None:
+        """Record a failed poll; re-raise it when retrying cannot help."""
+        if not is_transient(exc):
+            raise exc
+        self.polls += 1
+        self.last_error = f"HTTP {error_status(exc)}" if error_status(exc) else type(exc).__name__
+        self._server_delay = retry_delay_s(exc) or 0.0
+
+    def next_delay(self, now: float) -> float:
+        """Seconds to sleep before the next poll.
+
+        Raises:
+            FileProcessingTimeout: The deadline has passed (or the server asked to wait beyond it).
+        """
+        remaining = self.deadline_s - self.elapsed(now)
+        if remaining <= _DEADLINE_SLACK_S:
+            # A slack, not zero: with float clocks, sleeping "the rest" can leave a remainder too
+            # small to move the clock, and a zero check would then spin forever.
+            raise self.timeout(now)
+        delay = max(self.policy.interval(self.polls - 1, self.rng), self._server_delay)
+        if self._server_delay > remaining:
+            # Sleeping past the deadline only to fail later helps nobody: fail now, saying why.
+            raise self.timeout(now, hint=f"the server asked to retry in {self._server_delay:.0f} s")
+        return min(delay, remaining)
+
+    def timeout(self, now: float, *, hint: str = "") -> FileProcessingTimeout:
+        """The error for running out of time."""
+        elapsed = self.elapsed(now)
+        why = f" ({hint})" if hint else ""
+        last = f"; last poll failed with {self.last_error}" if self.last_error else ""
+        return FileProcessingTimeout(
+            f"{self.file_name} was still {self.last_state} after {elapsed:.1f} s "
+            f"(deadline {self.deadline_s:.0f} s{why}{last}). Wait longer with "
+            "wait_until_active(file, timeout=...), try a shorter or smaller file, or check "
+            "the file's state later with GeminiFileManager.get().",
+            file_name=self.file_name,
+            elapsed_s=elapsed,
+            last_state=self.last_state,
+        )

@@ -554,10 +554,15 @@ class GeminiFileManager:
             return await asyncio.shield(worker)
         except asyncio.CancelledError:
             cancelled.set()
-            # Let the worker stop (and delete a file it finalised) before we report cancellation,
-            # so a cancelled upload never leaves an orphan behind.
+            # Let the worker stop before we report cancellation, so a cancelled upload never
+            # leaves an orphan: it aborts before finalising, deletes a file it finalised after
+            # the flag was set, or (when the flag came too late) hands the file back to us.
+            leftover: tuple[GeminiFile, bool] | None = None
             with contextlib.suppress(BaseException):
-                await asyncio.shield(worker)
+                leftover = await asyncio.shield(worker)
+            if leftover is not None and leftover[1]:
+                with contextlib.suppress(BaseException):
+                    await asyncio.shield(asyncio.to_thread(self.delete, leftover[0]))
             raise
 
     async def await_until_active(

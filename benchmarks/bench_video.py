@@ -1,9 +1,10 @@
 """Benchmark: a 3-hour video is transcribed in concurrent windows with exactly one upload.
 
 Runs against FakeGeminiServer (real SDK and LangChain over loopback HTTP). Every generate request
-sleeps ``--latency`` seconds inside the server, standing in for the model's time. The check: the
-windows phase takes at most 1.5x the slowest single window when ``max_concurrency`` covers all
-windows (ceil(windows / concurrency) rounds otherwise), and the file is uploaded exactly once.
+sleeps ``--latency`` seconds inside the server, standing in for the model's time. The check: the whole
+``transcribe_video`` call (hashing, upload, polling, every window, merging, delete) takes at most
+1.5x the slowest single window when ``max_concurrency`` covers all windows (ceil(windows /
+concurrency) rounds otherwise), and the file is uploaded exactly once.
 
 Usage:
     .venv/bin/python benchmarks/bench_video.py [--latency 1.0] [--concurrency 4]
@@ -80,9 +81,9 @@ def run(latency: float, concurrency: int, use_async: bool) -> dict[str, Any]:
         "total_wall_s": total,
         "windows_phase_s": phase,
         "slowest_window_s": slowest,
-        "ratio": phase / slowest,
+        "ratio": total / slowest,
         "bound": 1.5 * rounds,
-        "ok": uploads == 1 and phase <= 1.5 * rounds * slowest,
+        "ok": uploads == 1 and total <= 1.5 * rounds * slowest,
     }
 
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import tempfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,6 +27,7 @@ from langchain_google_genai import ChatGoogleGenerativeAI
 
 from langchain_gemini_vision._client import build_llm
 from langchain_gemini_vision.testing import FakeGeminiServer
+from langchain_gemini_vision.testing.demo import DemoSamples, install_demo_world, write_samples
 
 GOOGLE = "https://generativelanguage.googleapis.com"
 CASSETTES = Path(__file__).resolve().parents[2] / "cassettes"
@@ -48,9 +50,34 @@ def _recording_from_emulator() -> bool:
     return os.environ.get("GEMINI_VISION_RECORD_TARGET", "live") == "emulator"
 
 
+_INLINE_KEEP_CHARS = 1024
+
+
+def _elide_inline_data(body: bytes) -> bytes:
+    """Replace large base64 ``inlineData`` payloads in a generate request with a placeholder.
+
+    Requests are matched on method and path only, so the recorded body is documentation: keeping
+    a multi-KB image in it would bloat the cassette without making replay any stricter.
+    """
+    try:
+        payload = json.loads(body)
+    except (ValueError, UnicodeDecodeError):
+        return body
+    changed = False
+    for content in payload.get("contents", []) if isinstance(payload, dict) else []:
+        for part in content.get("parts", []):
+            inline = part.get("inlineData") or part.get("inline_data")
+            if isinstance(inline, dict) and len(str(inline.get("data", ""))) > _INLINE_KEEP_CHARS:
+                inline["data"] = f"<{len(inline['data'])} base64 characters elided>"
+                changed = True
+    return json.dumps(payload).encode() if changed else body
+
+
 def scrub_request(request: Any) -> Any:
-    """Drop secrets and upload bytes; point emulator traffic at Google's host."""
+    """Drop secrets, upload bytes and big inline media; point emulator traffic at Google's host."""
     request.uri = _to_google(request.uri)
+    if request.body and (":generateContent" in request.uri or ":streamGenerateContent" in request.uri):
+        request.body = _elide_inline_data(request.body)
     for key in list(request.headers):
         if key.lower() == "host" and _LOCAL_ORIGIN.match("http://" + str(request.headers[key])):
             request.headers[key] = urlsplit(GOOGLE).netloc
@@ -111,10 +138,23 @@ def cassette_backend(request: pytest.FixtureRequest) -> Iterator[CassetteBackend
         yield CassetteBackend(build_llm(api_key=REPLAY_KEY, max_retries=0), None, "replay")
         return
     if _recording_from_emulator():
-        with FakeGeminiServer(processing_polls=2, video_duration_s=42.0) as server:
+        # The demo world answers every capability in the live API's shapes; videos stay
+        # PROCESSING for two polls so the recorded flow includes real polling.
+        with install_demo_world(FakeGeminiServer(processing_polls=2)) as server:
             yield CassetteBackend(server.llm(max_retries=0), server, "emulator")
         return
     yield CassetteBackend(build_llm(max_retries=2), None, "live")
+
+
+@pytest.fixture(autouse=True)
+def _isolated_upload_index(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # A reuse index left by another run would turn a recorded upload into a files.get.
+    monkeypatch.setenv("GEMINI_VISION_CACHE_DIR", str(tmp_path / "cache"))
+
+
+SAMPLES_DIR = Path(tempfile.mkdtemp(prefix="lcgv-cassette-samples-"))
+SAMPLES: DemoSamples = write_samples(SAMPLES_DIR)
+"""Deterministic sample media, the same bytes at record and replay time."""
 
 
 KEY_PATTERNS = (re.compile(r"AIza[0-9A-Za-z_\-]{35}"), re.compile(r"ya29\.[0-9A-Za-z_\-]{20,}"))

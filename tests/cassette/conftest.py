@@ -76,7 +76,7 @@ def _elide_inline_data(body: bytes) -> bytes:
 def scrub_request(request: Any) -> Any:
     """Drop secrets, upload bytes and big inline media; point emulator traffic at Google's host."""
     request.uri = _to_google(request.uri)
-    if request.body and (":generateContent" in request.uri or ":streamGenerateContent" in request.uri):
+    if request.body and "GenerateContent" in request.uri.replace(":generate", ":Generate"):
         request.body = _elide_inline_data(request.body)
     for key in list(request.headers):
         if key.lower() == "host" and _LOCAL_ORIGIN.match("http://" + str(request.headers[key])):

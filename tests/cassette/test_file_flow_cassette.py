@@ -35,7 +35,7 @@ def test_loader_uploads_polls_generates_and_deletes(cassette_backend: CassetteBa
     docs = list(loader.lazy_load())
     assert [Path(d.metadata["source"]).name for d in docs] == ["scene.png", "bike-repair.mp4"]
     for doc in docs:
-        assert DOCUMENT_KEYS <= set(doc.metadata), DOCUMENT_KEYS - set(doc.metadata)
+        assert set(doc.metadata) >= DOCUMENT_KEYS, DOCUMENT_KEYS - set(doc.metadata)
         assert doc.metadata["gemini_file_name"].startswith("files/")
         assert len(doc.metadata["sha256"]) == 64
         assert doc.page_content.strip()

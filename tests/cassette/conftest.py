@@ -51,6 +51,7 @@ def _recording_from_emulator() -> bool:
 
 
 _INLINE_KEEP_CHARS = 1024
+_GENERATE = re.compile(r":(?:generateContent|streamGenerateContent)\b")
 
 
 def _elide_inline_data(body: bytes) -> bytes:
@@ -76,7 +77,7 @@ def _elide_inline_data(body: bytes) -> bytes:
 def scrub_request(request: Any) -> Any:
     """Drop secrets, upload bytes and big inline media; point emulator traffic at Google's host."""
     request.uri = _to_google(request.uri)
-    if request.body and "GenerateContent" in request.uri.replace(":generate", ":Generate"):
+    if request.body and _GENERATE.search(request.uri):
         request.body = _elide_inline_data(request.body)
     for key in list(request.headers):
         if key.lower() == "host" and _LOCAL_ORIGIN.match("http://" + str(request.headers[key])):

@@ -96,6 +96,9 @@ class MediaPolicy:
         max_download_bytes: Cap on a fetched URL's body.
         download_timeout_s: Total time allowed for one fetch.
         max_redirects: Redirects followed at most.
+        trusted_hosts: Hosts exempt from the SSRF guard (the developer vouches for them).
+        allow_gcs: Whether ``gs://`` URIs may be used. Gemini reads them with the project's own
+            credentials, so a tool lets a model name one only when the developer opts in.
     """
 
     allowed_dirs: tuple[Path, ...] | None = None
@@ -105,6 +108,7 @@ class MediaPolicy:
     download_timeout_s: float = 30.0
     max_redirects: int = 5
     trusted_hosts: tuple[str, ...] = ()
+    allow_gcs: bool = True
 
     @classmethod
     def permissive(cls) -> MediaPolicy:
@@ -118,11 +122,14 @@ class MediaPolicy:
         *,
         allow_urls: bool = True,
         ssrf_guard: bool = True,
+        allow_gcs: bool = False,
     ) -> MediaPolicy:
         """Policy for agent-facing tools: paths only under ``allowed_dirs`` (default: the cwd)."""
         dirs = (Path.cwd(),) if allowed_dirs is None else tuple(Path(d) for d in allowed_dirs)
         resolved = tuple(Path(os.path.realpath(d)) for d in dirs)
-        return cls(allowed_dirs=resolved, allow_urls=allow_urls, ssrf_guard=ssrf_guard)
+        return cls(
+            allowed_dirs=resolved, allow_urls=allow_urls, ssrf_guard=ssrf_guard, allow_gcs=allow_gcs
+        )
 
     def describe(self) -> str:
         """One line for error messages: what this policy allows."""
@@ -546,6 +553,12 @@ def prepare_media(
     if kind is RefKind.DATA_URI:
         return _from_bytes(_decode_data_uri(text), "<data: URI>", expect, max_image_side)
     if kind is RefKind.GCS:
+        if not policy.allow_gcs:
+            raise MediaAccessError(
+                f"gs:// URIs are not allowed here ({text}); the developer can enable them with "
+                "allow_gcs=True.",
+                rule="gcs",
+            )
         return _from_gcs(text.strip(), expect)
     if kind is RefKind.YOUTUBE:
         if expect == "image":

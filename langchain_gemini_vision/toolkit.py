@@ -51,6 +51,7 @@ class GeminiVisionToolkit(BaseToolkit):
         allow_urls: Let the model pass http(s) URLs (fetched with an SSRF guard).
         ssrf_guard: Refuse URLs resolving to private, loopback or metadata addresses. Turn off only
             for trusted local deployments.
+        allow_gcs: Let the model pass ``gs://`` URIs (read with the project's credentials).
         max_content_chars: Cap on the text each tool returns to the model (artifacts are whole).
         max_image_side: Downscale images to this longest side before sending (boxes stay in the
             original's pixels).
@@ -69,6 +70,7 @@ class GeminiVisionToolkit(BaseToolkit):
     output_dir: Path | None = None
     allow_urls: bool = True
     ssrf_guard: bool = True
+    allow_gcs: bool = False
     max_content_chars: int = Field(default=8000, gt=0)
     max_image_side: int | None = Field(default=None, gt=0)
     media_resolution: str | None = None
@@ -115,6 +117,7 @@ class GeminiVisionToolkit(BaseToolkit):
             "allowed_dirs": list(self.allowed_dirs or []),
             "allow_urls": self.allow_urls,
             "ssrf_guard": self.ssrf_guard,
+            "allow_gcs": self.allow_gcs,
             "max_content_chars": self.max_content_chars,
         }
 

@@ -53,6 +53,8 @@ class GeminiVisionBaseTool(BaseTool):
         allow_urls: Whether the model may pass http(s) URLs (fetched with an SSRF guard).
         ssrf_guard: Refuse URLs that resolve to private, loopback or metadata addresses. Only turn
             off for trusted, local deployments.
+        allow_gcs: Whether the model may pass ``gs://`` URIs (Gemini reads them with the
+            project's credentials, so this is off unless the developer opts in).
         max_content_chars: Cap on the text returned to the model (the artifact is never capped).
     """
 
@@ -62,6 +64,7 @@ class GeminiVisionBaseTool(BaseTool):
     allowed_dirs: list[Path] | None = None
     allow_urls: bool = True
     ssrf_guard: bool = True
+    allow_gcs: bool = False
     max_content_chars: int = 8000
     handle_tool_error: bool | str | Callable[[ToolException], str] | None = True
     response_format: Literal["content", "content_and_artifact"] = "content_and_artifact"
@@ -74,7 +77,10 @@ class GeminiVisionBaseTool(BaseTool):
         if self.allowed_dirs is None:
             self.allowed_dirs = [Path(os.getcwd())]
         self._policy = MediaPolicy.for_tool(
-            self.allowed_dirs, allow_urls=self.allow_urls, ssrf_guard=self.ssrf_guard
+            self.allowed_dirs,
+            allow_urls=self.allow_urls,
+            ssrf_guard=self.ssrf_guard,
+            allow_gcs=self.allow_gcs,
         )
 
     @property

@@ -323,3 +323,11 @@ def test_downscale_is_reported_even_when_draft_alone_reaches_the_size() -> None:
     prepared = prepare_media(make_jpeg(800, 600), max_image_side=200)
     assert prepared.geometry is not None and prepared.geometry.sent_width == 200
     assert any("downscaled from 800x600 to 200x150" in r for r in prepared.repairs)
+
+
+def test_tools_need_an_opt_in_for_gcs() -> None:
+    with pytest.raises(MediaAccessError, match="allow_gcs") as info:
+        prepare_media("gs://bucket/clip.mp4", policy=MediaPolicy.for_tool([]))
+    assert info.value.rule == "gcs"
+    allowed = MediaPolicy.for_tool([], allow_gcs=True)
+    assert prepare_media("gs://bucket/clip.mp4", policy=allowed).file_uri == "gs://bucket/clip.mp4"

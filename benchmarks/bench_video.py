@@ -1,10 +1,11 @@
 """Benchmark: a 3-hour video is transcribed in concurrent windows with exactly one upload.
 
 Runs against FakeGeminiServer (real SDK and LangChain over loopback HTTP). Every generate request
-sleeps ``--latency`` seconds inside the server, standing in for the model's time. The check: the whole
-``transcribe_video`` call (hashing, upload, polling, every window, merging, delete) takes at most
-1.5x the slowest single window when ``max_concurrency`` covers all windows (ceil(windows /
-concurrency) rounds otherwise), and the file is uploaded exactly once.
+sleeps ``--latency`` seconds inside the server, standing in for the model's time. The check: the
+whole ``transcribe_video`` call (hashing, upload, polling, every window, merging, delete) takes at
+most 1.5x the slowest single window when ``max_concurrency`` covers all windows (ceil(windows /
+concurrency) rounds otherwise), and the file is uploaded exactly once. The last row cuts one
+window's answer at MAX_TOKENS: its two halves run concurrently as one more round.
 
 Usage:
     .venv/bin/python benchmarks/bench_video.py [--latency 1.0] [--concurrency 4]
@@ -24,22 +25,27 @@ from typing import Any
 from langchain_gemini_vision import atranscribe_video, transcribe_video
 from langchain_gemini_vision._polling import PollPolicy
 from langchain_gemini_vision.files import GeminiFileManager
-from langchain_gemini_vision.testing import FakeGeminiServer, GenerateRequest
+from langchain_gemini_vision.testing import FakeGeminiServer, GenerateRequest, Reply
 from langchain_gemini_vision.testing.samples import make_mp4
 
 DURATION_S = 3 * 3600
 UPLOAD_SIZE = 21 * 1024 * 1024  # over the inline limit: goes through the File API
 
 
-def run(latency: float, concurrency: int, use_async: bool) -> dict[str, Any]:
+def run(latency: float, concurrency: int, use_async: bool, cut: bool = False) -> dict[str, Any]:
     spans: list[tuple[float, float]] = []
     lock = threading.Lock()
+    cut_once = threading.Event()
 
-    def answer(req: GenerateRequest) -> dict[str, Any]:
+    def answer(req: GenerateRequest) -> Any:
         began = time.monotonic()
         time.sleep(latency)
         with lock:
             spans.append((began, time.monotonic()))
+        meta = req.media[0].video_metadata or {}
+        if cut and meta.get("startOffset") not in (None, "0s") and not cut_once.is_set():
+            cut_once.set()  # one window's answer hits MAX_TOKENS: retried as two halves
+            return Reply(text='{"segments": [{"start": "0:00:05", "te', finish_reason="MAX_TOKENS")
         return {"segments": [{"start": "0:00:05", "end": "0:00:09", "text": "window start"}]}
 
     with (
@@ -71,9 +77,11 @@ def run(latency: float, concurrency: int, use_async: bool) -> dict[str, Any]:
         windows = len(server.generate_requests())
     phase = max(e for _, e in spans) - min(s for s, _ in spans)
     slowest = max(e - s for s, e in spans)
-    rounds = math.ceil(windows / concurrency)
+    # A split window's halves are a second round after the cut answer.
+    planned = windows - 2 if cut else windows
+    rounds = math.ceil(planned / concurrency) + (1 if cut else 0)
     return {
-        "mode": "async" if use_async else "sync",
+        "mode": ("async" if use_async else "sync") + (" + 1 cut" if cut else ""),
         "concurrency": concurrency,
         "windows": windows,
         "uploads": uploads,
@@ -96,6 +104,7 @@ def main() -> None:
         run(args.latency, args.concurrency, use_async=False),
         run(args.latency, args.concurrency, use_async=True),
         run(args.latency, 2, use_async=True),
+        run(args.latency, args.concurrency, use_async=False, cut=True),
     ]
     header = ("mode", "conc", "windows", "uploads", "total s", "windows s", "slowest s", "ratio",
               "bound", "ok")  # fmt: skip

@@ -26,7 +26,7 @@ from .errors import (
 )
 from .files import GeminiFileManager, PollPolicy
 from .toolkit import GeminiVisionToolkit
-from .transcription import aanalyze_video, analyze_video, atranscribe_video, transcribe_video
+from .transcription import atranscribe_video, transcribe_video
 from .types import (
     BoundingBox,
     CaptionResult,
@@ -40,6 +40,7 @@ from .types import (
     TranscriptSegment,
     VideoSummary,
 )
+from .video_qa import aanalyze_video, analyze_video
 from .youtube import asummarize_youtube, summarize_youtube
 
 __version__ = "0.1.0"

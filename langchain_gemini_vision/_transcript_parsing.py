@@ -8,6 +8,7 @@ style (see ``_timestamps``), and as a last resort plain text lines like ``[00:12
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -177,6 +178,21 @@ def _segments_from_lines(text: str) -> list[RawSegment]:
     return segments
 
 
+_WRAPPED_LIST = re.compile(r'"(?:' + "|".join(_LIST_KEYS) + r')"\s*:\s*\[')
+
+
+def _salvage_wrapped(text: str) -> ParsedJSON | None:
+    """The complete items of ``{"segments": [...`` cut off mid-array (a MAX_TOKENS answer)."""
+    found = _WRAPPED_LIST.search(text)
+    if found is None:
+        return None
+    try:
+        parsed = extract_json(text[found.end() - 1 :], expect=list)
+    except ResponseParseError:
+        return None
+    return parsed if isinstance(parsed.value, list) else None
+
+
 def parse_transcript_answer(text: str) -> ParsedSegments:
     """Read transcript segments from the model's answer.
 
@@ -193,7 +209,8 @@ def parse_transcript_answer(text: str) -> ParsedSegments:
         parsed = extract_json(text)
         items, _key = unwrap_list(parsed.value, _LIST_KEYS)
     except ResponseParseError:
-        parsed, items = None, []
+        parsed = _salvage_wrapped(text)
+        items = parsed.value if parsed is not None else []
     repairs = list(parsed.repairs) if parsed is not None else []
     segments: list[RawSegment] = []
     for number, item in enumerate(items, start=1):

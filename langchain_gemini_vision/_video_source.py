@@ -2,17 +2,16 @@
 
 Local files under the inline limit go inline; larger ones, and ``files/...`` names, are routed
 through ``files.routed_media`` / ``files.arouted_media`` (upload once, wait until ACTIVE, delete a
-temporary upload on exit). The duration comes from the File API's ``videoMetadata.videoDuration``
-when the server reports it, else from the MP4/MOV header of a local file, else it is unknown.
+temporary upload on exit unless it is kept). The duration comes from the File API's
+``videoMetadata.videoDuration`` when the server reports it, else from the MP4/MOV header of a local
+file, else from the caller's ``duration_s`` hint, else it is unknown.
 """
 
 from __future__ import annotations
 
 import contextlib
-import importlib
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING, Any
 
 from langchain_google_genai import ChatGoogleGenerativeAI
 
@@ -24,21 +23,23 @@ from ._media import (
     file_api_name,
     prepare_media,
 )
+from ._video_options import ClipOptions
 from ._video_probe import probe_duration
+from ._windows import tolerance
 from ._youtube_url import YouTubeRef, parse_youtube_url
-from .errors import MediaAccessError, MediaTooLargeError, UnsupportedMediaError
-
-if TYPE_CHECKING:
-    from .files import GeminiFileManager
+from .errors import MediaAccessError, UnsupportedMediaError
+from .files import GeminiFileManager, arouted_media, routed_media
 
 __all__ = [
     "VideoSource",
     "aprepare_video",
     "arouted_video",
+    "known_duration",
     "local_duration",
     "prepare_video",
     "routed_video",
     "youtube_error",
+    "youtube_errors",
 ]
 
 
@@ -49,9 +50,12 @@ class VideoSource:
     Attributes:
         media: What to put in the request (inline bytes or a ``file_uri``).
         source: Where it came from (path, File API name, gs:// URI or canonical YouTube URL).
-        duration_s: Full length in seconds, when known.
+        duration_s: Full length in seconds: the File API's, the file header's, else the caller's
+            ``duration_s`` hint; None when unknown.
         youtube: The parsed link for YouTube videos.
-        gemini_file_uri: The File API URI when the video lives there.
+        gemini_file_uri: The File API URI when it outlives the call (a name the caller passed, or
+            an upload kept with ``keep_upload``); None for a temporary upload, already deleted.
+        notes: Warnings about the source (a duration hint that was overruled).
     """
 
     media: PreparedMedia
@@ -59,6 +63,12 @@ class VideoSource:
     duration_s: float | None
     youtube: YouTubeRef | None = None
     gemini_file_uri: str | None = None
+    notes: tuple[str, ...] = ()
+
+    @property
+    def youtube_url(self) -> str | None:
+        """The canonical watch URL of a YouTube video (None for other videos)."""
+        return self.youtube.canonical_url if self.youtube is not None else None
 
 
 def _check_video(prepared: PreparedMedia) -> PreparedMedia:
@@ -117,70 +127,71 @@ def _needs_routing(prepared: PreparedMedia) -> bool:
     )
 
 
-def _files_module() -> Any:
-    try:
-        return importlib.import_module("langchain_gemini_vision.files")
-    except ImportError:  # pragma: no cover - only while files.py is not in the tree
-        return None
+def _known_duration(original: PreparedMedia, ready: PreparedMedia) -> float | None:
+    gemini = ready.gemini_file
+    duration = gemini.video_duration_s if gemini is not None else None
+    return duration if duration is not None else local_duration(original)
 
 
-def _source_for(original: PreparedMedia, ready: PreparedMedia) -> VideoSource:
+def known_duration(prepared: PreparedMedia, clip: ClipOptions) -> float | None:
+    """The duration to check offsets against before routing: measured, else the caller's hint."""
+    measured = local_duration(prepared)
+    return measured if measured is not None else clip.duration_s
+
+
+def _source_for(original: PreparedMedia, ready: PreparedMedia, clip: ClipOptions) -> VideoSource:
     youtube = None
     if ready.kind == "youtube" and ready.file_uri:
         # The canonical URL has no t=; the link's start travels in start_offset_s.
         youtube = replace(parse_youtube_url(ready.file_uri), start_s=ready.start_offset_s)
-    gemini = ready.gemini_file
-    duration = gemini.video_duration_s if gemini is not None else None
-    if duration is None:
-        duration = local_duration(original)
-    uri = ready.file_uri if _is_file_api(ready) else None
-    return VideoSource(ready, original.source, duration, youtube, uri)
-
-
-def _routing_kwargs(manager: GeminiFileManager | None) -> dict[str, Any]:
-    return {"manager": manager} if manager is not None else {}
-
-
-def _no_file_api(prepared: PreparedMedia) -> MediaTooLargeError:  # pragma: no cover
-    return MediaTooLargeError(
-        f"{prepared.source} must go through the File API, which is not available in this build."
-    )
+    measured = _known_duration(original, ready)
+    hint = clip.duration_s
+    notes: list[str] = []
+    if measured is not None and hint is not None and abs(measured - hint) > tolerance(measured):
+        notes.append(f"duration_s={hint:g} was ignored: the video itself reports {measured:g} s")
+    # A caller's File API name outlives the call; a file we upload only when it is kept.
+    lasting = _is_file_api(original) or clip.keep_upload
+    uri = ready.file_uri if lasting and _is_file_api(ready) else None
+    duration = measured if measured is not None else hint
+    return VideoSource(ready, original.source, duration, youtube, uri, tuple(notes))
 
 
 @contextlib.contextmanager
 def routed_video(
     prepared: PreparedMedia,
     llm: ChatGoogleGenerativeAI,
+    clip: ClipOptions,
     *,
     manager: GeminiFileManager | None = None,
 ) -> Iterator[VideoSource]:
-    """Yield the video ready to send, uploading or resolving it once; cleans up on exit."""
+    """Yield the video ready to send, uploading or resolving it once.
+
+    A file this call uploads is deleted on exit unless ``clip.keep_upload``; a ``files/...`` name
+    the caller passed is never deleted.
+    """
     if not _needs_routing(prepared):
-        yield _source_for(prepared, prepared)
+        yield _source_for(prepared, prepared, clip)
         return
-    files = _files_module()
-    if files is None:  # pragma: no cover
-        raise _no_file_api(prepared)
-    with files.routed_media(prepared, llm=llm, **_routing_kwargs(manager)) as ready:
-        yield _source_for(prepared, _check_video(ready))
+    keep = clip.keep_upload
+    with routed_media(prepared, llm=llm, manager=manager, delete_after=not keep) as ready:
+        yield _source_for(prepared, _check_video(ready), clip)
 
 
 @contextlib.asynccontextmanager
 async def arouted_video(
     prepared: PreparedMedia,
     llm: ChatGoogleGenerativeAI,
+    clip: ClipOptions,
     *,
     manager: GeminiFileManager | None = None,
 ) -> AsyncIterator[VideoSource]:
     """Async twin of :func:`routed_video`."""
     if not _needs_routing(prepared):
-        yield _source_for(prepared, prepared)
+        yield _source_for(prepared, prepared, clip)
         return
-    files = _files_module()
-    if files is None:  # pragma: no cover
-        raise _no_file_api(prepared)
-    async with files.arouted_media(prepared, llm=llm, **_routing_kwargs(manager)) as ready:
-        yield _source_for(prepared, _check_video(ready))
+    keep = clip.keep_upload
+    async with arouted_media(prepared, llm=llm, manager=manager, delete_after=not keep) as ready:
+        yield _source_for(prepared, _check_video(ready), clip)
 
 
 def _status_of(exc: BaseException) -> tuple[int | None, str]:
@@ -215,3 +226,18 @@ def youtube_error(exc: BaseException, url: str) -> MediaAccessError | None:
         "and pass the file instead.",
         rule="youtube",
     )
+
+
+@contextlib.contextmanager
+def youtube_errors(url: str | None) -> Iterator[None]:
+    """Turn an API refusal of the YouTube video ``url`` into a clear ``MediaAccessError``.
+
+    Does nothing when ``url`` is None (not a YouTube video): other errors pass through unchanged.
+    """
+    try:
+        yield
+    except Exception as exc:
+        mapped = youtube_error(exc, url) if url is not None else None
+        if mapped is None:
+            raise
+        raise mapped from exc

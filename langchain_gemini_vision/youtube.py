@@ -5,7 +5,9 @@ request. Links are canonicalised and refused *before* any request (``_youtube_ur
 carries exactly one ``fileData`` part with the canonical URL (no MIME type) and ``videoMetadata``
 offsets from ``t=`` / ``start=`` or the caller's ``start``/``end``. Chapter times go through the
 same clock normalisation and validation as transcripts (``_windows``), and each chapter gets a deep
-link ``https://www.youtube.com/watch?v=<id>&t=<s>s``.
+link ``https://www.youtube.com/watch?v=<id>&t=<s>s``. The API does not report a YouTube video's
+length: a ``duration_s`` hint lets chapter times be checked against the end (without it,
+``warnings`` says they could not be).
 
 Transcripts of YouTube videos: :func:`langchain_gemini_vision.transcribe_video` accepts YouTube
 links.
@@ -13,8 +15,6 @@ links.
 
 from __future__ import annotations
 
-import contextlib
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -25,11 +25,20 @@ from ._client import model_name, resolve_llm
 from ._media import PreparedMedia
 from ._response import read_reply
 from ._transcript_parsing import CHAPTERS_SCHEMA, RawChapter, parse_chapters_answer
-from ._video_source import youtube_error
+from ._video_options import (
+    ClipKwargs,
+    Unpack,
+    check_bounds,
+    clip_metadata,
+    clip_span,
+    fps_for_one_request,
+    make_clip_options,
+    unknown_duration_note,
+)
+from ._video_source import youtube_errors
 from ._windows import RawSegment, normalise_clock, validate_segments
 from ._youtube_url import YouTubeRef, deep_link, parse_youtube_url
 from .errors import InvalidRequestError
-from .transcription import check_fps, clip_metadata, parse_offset
 from .types import Chapter, VideoSummary, format_timestamp
 
 __all__ = [
@@ -62,7 +71,14 @@ STYLE_PROMPTS: dict[str, str] = {
 
 @dataclass(frozen=True)
 class YouTubeSummaryRequest:
-    """One summary request for one YouTube video."""
+    """One summary request for one YouTube video.
+
+    Attributes:
+        start_s: Start of the part summarized (the link's ``t=`` unless ``start`` was given).
+        end_s: End of the part summarized: ``end``, else the ``duration_s`` hint, else None.
+        clipped: Whether offsets are sent.
+        warnings: Notes made while building (a lowered fps, an unknown duration).
+    """
 
     ref: YouTubeRef
     style: str
@@ -70,44 +86,40 @@ class YouTubeSummaryRequest:
     end_s: float | None
     messages: list[BaseMessage]
     call_kwargs: dict[str, Any] = field(default_factory=dict)
-
-    @property
-    def clipped(self) -> bool:
-        """Whether offsets are sent."""
-        return bool(self.start_s) or self.end_s is not None
+    clipped: bool = False
+    warnings: list[str] = field(default_factory=list)
 
 
 def build_summary_request(
-    url: str,
-    *,
-    style: str = "brief",
-    start: float | str | None = None,
-    end: float | str | None = None,
-    fps: float | None = None,
-    language: str | None = None,
+    url: str, *, style: str = "brief", **options: Unpack[ClipKwargs]
 ) -> YouTubeSummaryRequest:
     """Canonicalise the link and build the request (pure; nothing is sent).
 
     Raises:
         InvalidYouTubeURLError: Not a link to one YouTube video.
-        InvalidRequestError: Unknown style, bad offsets or fps.
+        InvalidRequestError: Unknown style, bad offsets, fps or duration, offsets past
+            ``duration_s``, or a video too long for one request at the fps given.
     """
     ref = parse_youtube_url(url)
     if style not in STYLE_PROMPTS:
         raise InvalidRequestError(f"Unknown style {style!r}; use one of {sorted(STYLE_PROMPTS)}.")
-    start_s = parse_offset(start, "start")
-    if start_s is None:
-        start_s = ref.start_s
-    end_s = parse_offset(end, "end")
-    if end_s is not None and end_s <= (start_s or 0.0):
+    clip = make_clip_options(**options)
+    check_bounds(clip, clip.duration_s, link_start_s=ref.start_s or 0.0)
+    lo, hi = clip_span(clip, ref.start_s, clip.duration_s)
+    if clip.start_s is None and clip.end_s is not None and clip.end_s <= lo:
         raise InvalidRequestError(
-            f"end ({format_timestamp(end_s)}) must be after start "
-            f"({format_timestamp(start_s or 0.0)})."
+            f"end ({format_timestamp(clip.end_s)}) must be after the link's start "
+            f"({format_timestamp(lo)})."
         )
-    fps = check_fps(fps)
-    clipped = bool(start_s) or end_s is not None
+    fps, warnings = fps_for_one_request(None if hi is None else hi - lo, clip)
+    if hi is None:
+        warnings.append(unknown_duration_note("chapter times"))
+    clipped = lo > 0 or clip.end_s is not None
     media = PreparedMedia("youtube", "", ref.canonical_url, file_uri=ref.canonical_url)
-    block = media.to_block(video_metadata=clip_metadata(start_s or 0.0, end_s, clipped, fps))
+    block = media.to_block(
+        video_metadata=clip_metadata(lo, clip.end_s, clipped, fps),
+        media_resolution=clip.media_resolution,
+    )
     lines = [
         STYLE_PROMPTS[style],
         "In 'chapters', list the video's chapters in chronological order, each with 'start' "
@@ -115,24 +127,26 @@ def build_summary_request(
         "'summary'. The first chapter starts where the video (or the part provided) starts.",
     ]
     if clipped:
-        until = f"to {format_timestamp(end_s)}" if end_s is not None else "onwards"
+        until = f"to {format_timestamp(clip.end_s)}" if clip.end_s is not None else "onwards"
         lines.append(
-            f"Only the part of the video from {format_timestamp(start_s or 0.0)} {until} is "
+            f"Only the part of the video from {format_timestamp(lo)} {until} is "
             "provided; give chapter times on the full video's clock."
         )
-    if language:
-        lines.append(f"Write in {language}.")
+    if clip.language:
+        lines.append(f"Write in {clip.language}.")
     lines.append("Never give a time past the end of the video.")
     return YouTubeSummaryRequest(
         ref=ref,
         style=style,
-        start_s=start_s,
-        end_s=end_s,
+        start_s=lo or None,
+        end_s=hi,
         messages=[HumanMessage(content=[block, {"type": "text", "text": "\n".join(lines)}])],
         call_kwargs={
             "response_mime_type": "application/json",
             "response_json_schema": CHAPTERS_SCHEMA,
         },
+        clipped=clipped,
+        warnings=warnings,
     )
 
 
@@ -182,7 +196,7 @@ def finish_summary(
     """
     reply = read_reply(message, fallback_model=fallback_model)
     parsed = parse_chapters_answer(reply.text)
-    warnings = list(parsed.repairs)
+    warnings = [*request.warnings, *parsed.repairs]
     if reply.truncated:
         warnings.append("the answer was cut off by the output token limit (MAX_TOKENS)")
     chapters = _chapters(parsed.chapters, request, warnings)
@@ -202,26 +216,12 @@ def finish_summary(
     )
 
 
-@contextlib.contextmanager
-def _youtube_errors(request: YouTubeSummaryRequest) -> Iterator[None]:
-    try:
-        yield
-    except Exception as exc:
-        mapped = youtube_error(exc, request.ref.canonical_url)
-        if mapped is None:
-            raise
-        raise mapped from exc
-
-
 def summarize_youtube(
     url: str,
     *,
     style: SummaryStyle = "brief",
-    start: float | str | None = None,
-    end: float | str | None = None,
-    fps: float | None = None,
-    language: str | None = None,
     llm: ChatGoogleGenerativeAI | None = None,
+    **options: Unpack[ClipKwargs],
 ) -> VideoSummary:
     """Summarize a public YouTube video, with timestamped chapters and deep links.
 
@@ -229,12 +229,19 @@ def summarize_youtube(
         url: Any link to one YouTube video (watch, youtu.be, shorts, live, embed, mobile,
             no-cookie); ``t=`` / ``start=`` in it becomes the start offset.
         style: ``"brief"`` (2-3 sentences), ``"detailed"``, ``"bullets"`` or ``"chapters"``.
-        start: Start of the part to summarize (seconds, ``"MM:SS"``, ``"H:MM:SS"``); overrides
-            ``t=``.
-        end: End of the part to summarize.
-        fps: Frames sampled per second, in (0, 24].
-        language: Write the summary in this language.
         llm: The Gemini chat model; built from the environment when omitted.
+        **options: Keyword options (:class:`~langchain_gemini_vision._video_options.ClipKwargs`):
+
+            - ``start``: start of the part to summarize (seconds, ``"MM:SS"``, ``"H:MM:SS"``);
+              overrides ``t=``.
+            - ``end``: end of the part to summarize.
+            - ``fps``: frames sampled per second, in (0, 24].
+            - ``media_resolution``: ``"low"``, ``"medium"`` or ``"high"``.
+            - ``language``: write the summary in this language.
+            - ``duration_s``: the video's length (the API does not report it for YouTube):
+              chapter times are then checked against the end, offsets past it are refused, and
+              a video too long for one request at 1 fps is sampled at a lower fps. Without it,
+              ``warnings`` says chapter times could not be checked against the end.
 
     Returns:
         A ``VideoSummary`` whose chapters are in order, inside the part summarized, each with a
@@ -242,16 +249,14 @@ def summarize_youtube(
 
     Raises:
         InvalidYouTubeURLError: Not a link to one video (refused before any request).
-        InvalidRequestError: Unknown style, bad offsets or fps.
+        InvalidRequestError: Unknown style, bad offsets, fps or duration.
         MediaAccessError: Gemini could not read the video (private, unlisted, age-restricted,
             live...).
         ResponseBlockedError: The answer was blocked.
     """
-    request = build_summary_request(
-        url, style=style, start=start, end=end, fps=fps, language=language
-    )
+    request = build_summary_request(url, style=style, **options)
     model = resolve_llm(llm)
-    with _youtube_errors(request):
+    with youtube_errors(request.ref.canonical_url):
         message = model.invoke(request.messages, **request.call_kwargs)
     return finish_summary(message, request, fallback_model=model_name(model))
 
@@ -260,17 +265,12 @@ async def asummarize_youtube(
     url: str,
     *,
     style: SummaryStyle = "brief",
-    start: float | str | None = None,
-    end: float | str | None = None,
-    fps: float | None = None,
-    language: str | None = None,
     llm: ChatGoogleGenerativeAI | None = None,
+    **options: Unpack[ClipKwargs],
 ) -> VideoSummary:
     """Async twin of :func:`summarize_youtube` (same arguments, result and errors)."""
-    request = build_summary_request(
-        url, style=style, start=start, end=end, fps=fps, language=language
-    )
+    request = build_summary_request(url, style=style, **options)
     model = resolve_llm(llm)
-    with _youtube_errors(request):
+    with youtube_errors(request.ref.canonical_url):
         message = await model.ainvoke(request.messages, **request.call_kwargs)
     return finish_summary(message, request, fallback_model=model_name(model))

@@ -29,7 +29,8 @@ logger = logging.getLogger(__name__)
 
 ChunkMode = Literal["chunks", "segments", "video"]
 METADATA_KEYS = ("source", "start_seconds", "end_seconds", "start_timestamp", "model")
-"""Keys every transcript Document has (plus ``gemini_file_uri`` when the video was uploaded)."""
+"""Keys every transcript Document has (plus ``gemini_file_uri`` when the video stays in the File
+API: a ``files/...`` name, or an upload kept with ``delete_after=False``)."""
 
 
 def seek_link(source: str, seconds: float) -> str:
@@ -125,13 +126,21 @@ class GeminiVideoTranscriptLoader(BaseLoader):
 
     Args:
         videos: One video or a list: paths, bytes, ``files/...`` names, ``gs://`` URIs or YouTube
-            links. Large local files are uploaded once and deleted after transcription.
+            links. Large local files are uploaded once per video.
         llm: The Gemini chat model; built from the environment when omitted.
         mode: ``"chunks"`` (default), ``"segments"`` or ``"video"``.
         chunk_seconds: Seconds per Document in ``"chunks"`` mode.
+        delete_after: Delete the files this loader uploads once the video is transcribed (as
+            ``GeminiFileLoader`` does). With False they are kept (for 48 hours), their URI is in
+            each Document's ``gemini_file_uri``, and loading the same content again reuses them
+            through the manager's reuse index. ``files/...`` names you pass are never deleted.
         **transcribe_options: Passed to ``transcribe_video`` (``language``, ``visual``,
             ``speakers``, ``start``, ``end``, ``fps``, ``media_resolution``, ``window_s``,
-            ``max_concurrency``, ``manager``...).
+            ``max_concurrency``, ``duration_s``, ``manager``...).
+
+    Raises:
+        InvalidRequestError: A bad ``mode`` or ``chunk_seconds``, or ``keep_upload`` among the
+            options (use ``delete_after``).
     """
 
     def __init__(
@@ -141,6 +150,7 @@ class GeminiVideoTranscriptLoader(BaseLoader):
         llm: ChatGoogleGenerativeAI | None = None,
         mode: ChunkMode = "chunks",
         chunk_seconds: float = 60.0,
+        delete_after: bool = True,
         **transcribe_options: Any,
     ) -> None:
         if mode not in ("chunks", "segments", "video"):
@@ -149,11 +159,14 @@ class GeminiVideoTranscriptLoader(BaseLoader):
             )
         if chunk_seconds <= 0:
             raise InvalidRequestError(f"chunk_seconds must be > 0, got {chunk_seconds!r}.")
+        if "keep_upload" in transcribe_options:
+            raise InvalidRequestError("Use delete_after=False instead of keep_upload=True.")
         self.videos = as_video_list(videos)
         self.llm = llm
         self.mode: ChunkMode = mode
         self.chunk_seconds = float(chunk_seconds)
-        self.transcribe_options = transcribe_options
+        self.delete_after = delete_after
+        self.transcribe_options = {**transcribe_options, "keep_upload": not delete_after}
 
     def _documents(self, transcript: Transcript) -> list[Document]:
         extra: dict[str, Any] = {}

@@ -43,6 +43,23 @@ def summary_document(summary: VideoSummary, *, style: str) -> Document:
     )
 
 
+def _durations(duration_s: float | Sequence[float | None] | None, count: int) -> list[float | None]:
+    """One duration hint per link (checked by the video functions when they run)."""
+    if duration_s is None or isinstance(duration_s, (int, float)):
+        if duration_s is not None and count != 1:
+            raise InvalidRequestError(
+                "duration_s is one video's length: with several links pass a list, one per link "
+                "(None where unknown)."
+            )
+        return [duration_s] * count
+    hints = list(duration_s)
+    if len(hints) != count:
+        raise InvalidRequestError(
+            f"duration_s has {len(hints)} value(s) for {count} link(s): give one per link."
+        )
+    return hints
+
+
 class GeminiYouTubeLoader(BaseLoader):
     """Load public YouTube videos as a summary Document and/or timestamped transcript Documents.
 
@@ -67,7 +84,14 @@ class GeminiYouTubeLoader(BaseLoader):
         end: End of the part to load.
         fps: Frames sampled per second, in (0, 24].
         language: Language to write in.
+        duration_s: The video's length in seconds (the API does not report it for YouTube), or a
+            list with one length per link (None where unknown): long videos are then
+            transcribed in windows, and timestamps and chapters checked against the end.
         **transcribe_options: More ``transcribe_video`` options (``visual``, ``speakers``...).
+
+    Raises:
+        InvalidYouTubeURLError: A link that is not one YouTube video.
+        InvalidRequestError: A bad ``mode``, or ``duration_s`` not matching the links.
     """
 
     def __init__(
@@ -83,6 +107,7 @@ class GeminiYouTubeLoader(BaseLoader):
         end: float | str | None = None,
         fps: float | None = None,
         language: str | None = None,
+        duration_s: float | Sequence[float | None] | None = None,
         **transcribe_options: Any,
     ) -> None:
         if mode not in ("summary", "transcript", "both"):
@@ -91,13 +116,13 @@ class GeminiYouTubeLoader(BaseLoader):
             )
         links = [urls] if isinstance(urls, str) else list(urls)
         self.refs = [parse_youtube_url(u) for u in links]
+        self.durations = _durations(duration_s, len(self.refs))
         self.llm = llm
         self.mode: LoadMode = mode
         self.style: SummaryStyle = style
         self.chunk_mode: ChunkMode = chunk_mode
         self.chunk_seconds = chunk_seconds
-        self.clip: dict[str, Any] = {"start": start, "end": end, "fps": fps}
-        self.language = language
+        self.clip: dict[str, Any] = {"start": start, "end": end, "fps": fps, "language": language}
         self.transcribe_options = transcribe_options
 
     def _url(self, index: int) -> str:
@@ -106,6 +131,9 @@ class GeminiYouTubeLoader(BaseLoader):
         return (
             ref.canonical_url if ref.start_s is None else f"{ref.canonical_url}&t={ref.start_s:g}s"
         )
+
+    def _options(self, index: int) -> dict[str, Any]:
+        return {**self.clip, "duration_s": self.durations[index], "llm": self.llm}
 
     def _transcript_docs(self, transcript: Transcript, video_id: str) -> list[Document]:
         return transcript_documents(
@@ -118,32 +146,22 @@ class GeminiYouTubeLoader(BaseLoader):
     def lazy_load(self) -> Iterator[Document]:
         """Summarize and/or transcribe each video in turn, yielding its Documents."""
         for i, ref in enumerate(self.refs):
-            url = self._url(i)
+            url, options = self._url(i), self._options(i)
             if self.mode in ("summary", "both"):
-                summary = summarize_youtube(
-                    url, style=self.style, language=self.language, llm=self.llm, **self.clip
-                )
+                summary = summarize_youtube(url, style=self.style, **options)
                 yield summary_document(summary, style=self.style)
             if self.mode in ("transcript", "both"):
-                transcript = transcribe_video(
-                    url, llm=self.llm, language=self.language, **self.clip,
-                    **self.transcribe_options,
-                )  # fmt: skip
+                transcript = transcribe_video(url, **options, **self.transcribe_options)
                 yield from self._transcript_docs(transcript, ref.video_id)
 
     async def alazy_load(self) -> AsyncIterator[Document]:
         """Async twin of :meth:`lazy_load`."""
         for i, ref in enumerate(self.refs):
-            url = self._url(i)
+            url, options = self._url(i), self._options(i)
             if self.mode in ("summary", "both"):
-                summary = await asummarize_youtube(
-                    url, style=self.style, language=self.language, llm=self.llm, **self.clip
-                )
+                summary = await asummarize_youtube(url, style=self.style, **options)
                 yield summary_document(summary, style=self.style)
             if self.mode in ("transcript", "both"):
-                transcript = await atranscribe_video(
-                    url, llm=self.llm, language=self.language, **self.clip,
-                    **self.transcribe_options,
-                )  # fmt: skip
+                transcript = await atranscribe_video(url, **options, **self.transcribe_options)
                 for doc in self._transcript_docs(transcript, ref.video_id):
                     yield doc

@@ -8,8 +8,9 @@ from langchain_core.callbacks import AsyncCallbackManagerForToolRun, CallbackMan
 from pydantic import BaseModel, Field
 
 from .._media import aprepare_media, prepare_media
-from ..transcription import aanalyze_video, analyze_video, atranscribe_video, transcribe_video
+from ..transcription import atranscribe_video, transcribe_video
 from ..types import CaptionResult, Transcript, format_timestamp
+from ..video_qa import aanalyze_video, analyze_video
 from ._base import GeminiVisionBaseTool
 
 

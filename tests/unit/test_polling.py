@@ -13,6 +13,7 @@ from langchain_gemini_vision._polling import (
     is_transient,
     parse_duration_s,
     retry_delay_s,
+    simulate_schedule,
 )
 from langchain_gemini_vision.errors import FileProcessingError, FileProcessingTimeout
 from langchain_gemini_vision.types import GeminiFile
@@ -193,23 +194,14 @@ def test_parse_duration(value: Any, expected: float | None) -> None:
 def test_schedule_meets_latency_and_poll_rate_targets() -> None:
     """Simulated: files activating uniformly within 30 s are noticed within 1 s (median) at
     <= 1 poll/s on average, unlike a fixed 10 s loop (the benchmark measures it for real)."""
-    policy = PollPolicy()
-    rng = random.Random(3)
-    latencies: list[float] = []
-    polls = 0
-    waited = 0.0
-    for _ in range(2000):
-        ready = rng.uniform(0.5, 30)
-        now, n = 0.0, 0
-        while now < ready:
-            now += policy.interval(n, rng)
-            n += 1
-        latencies.append(now - ready)
-        polls += n
-        waited += now
-    latencies.sort()
-    assert latencies[len(latencies) // 2] < 1.0
-    assert polls / waited <= 1.0
+    median, rate = simulate_schedule(PollPolicy(), samples=2000, seed=3)
+    assert median < 1.0
+    assert rate <= 1.0
+    fixed_median, fixed_rate = simulate_schedule(
+        PollPolicy(first_interval_s=10, multiplier=1, jitter=0), samples=2000, seed=3
+    )
+    assert fixed_median > 3.0  # a fixed 10 s loop notices late, at a fraction of the polls
+    assert fixed_rate < rate
 
 
 def test_float_remainders_cannot_spin_forever() -> None:

@@ -11,7 +11,6 @@ import pytest
 from langchain_google_genai import ChatGoogleGenerativeAI
 
 from langchain_gemini_vision import InvalidRequestError, atranscribe_video, transcribe_video
-from langchain_gemini_vision._timestamps import parse_duration_string
 from langchain_gemini_vision.errors import (
     FileProcessingError,
     MediaTooLargeError,
@@ -22,6 +21,7 @@ from langchain_gemini_vision.files import GeminiFileManager
 from langchain_gemini_vision.testing import FakeGeminiServer, GenerateRequest
 from langchain_gemini_vision.testing.samples import make_jpeg, make_mp4
 from langchain_gemini_vision.transcription import WindowProgress
+from tests._video_support import offsets, upload_starts
 
 # Real-style answer: fenced JSON, mixed timestamp styles, a reversed range and one segment
 # past the end of the 60 s video.
@@ -57,22 +57,6 @@ def generate_requests(server: FakeGeminiServer) -> list[GenerateRequest]:
     return server.generate_requests()
 
 
-def upload_starts(server: FakeGeminiServer) -> int:
-    return sum(
-        1
-        for r in server.requests
-        if r.method == "POST" and r.path.startswith("/upload/") and "upload_id" not in r.query
-    )
-
-
-def offsets(req: GenerateRequest) -> tuple[float | None, float | None]:
-    meta = req.media[0].video_metadata or {}
-    return (
-        parse_duration_string(meta.get("startOffset")),
-        parse_duration_string(meta.get("endOffset")),
-    )
-
-
 def test_uploaded_video_real_style_answer_is_ordered_within_duration_with_repairs(
     server: FakeGeminiServer,
     llm: ChatGoogleGenerativeAI,
@@ -98,7 +82,9 @@ def test_uploaded_video_real_style_answer_is_ordered_within_duration_with_repair
     (req,) = generate_requests(server)
     assert req.media[0].source == "file" and req.media[0].mime_type == "video/mp4"
     assert req.response_schema is not None
-    assert transcript.gemini_file_uri == req.media[0].file_uri
+    # The temporary upload is deleted on return, so no URI that would point at nothing.
+    assert req.media[0].file_uri is not None
+    assert transcript.gemini_file_uri is None
     assert transcript.source == str(big_video)
     assert transcript.model
 

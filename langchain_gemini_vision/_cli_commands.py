@@ -212,7 +212,10 @@ def cmd_transcribe(ctx: Context) -> int:
         if uploaded is not None:
             manager.delete(uploaded)
     if uploaded is not None:
-        transcript = transcript.model_copy(update={"source": str(prepared.path)})
+        # The upload was only for this command and is gone now: do not report its URI.
+        transcript = transcript.model_copy(
+            update={"source": str(prepared.path), "gemini_file_uri": None}
+        )
     text = render_transcript(transcript, a)
     if a.output:
         Path(a.output).write_text(text, encoding="utf-8")

@@ -233,3 +233,16 @@ def test_demo_runs_offline(
     assert "https://www.youtube.com/watch?v=aircAruvnKk&t=162s" in out
     with Image.open(tmp_path / "demo" / "scene-annotated.png") as img:
         assert img.size == (1024, 768)
+
+
+def test_json_transcript_of_a_temporary_upload_reports_no_dead_uri(
+    server: FakeGeminiServer, tmp_path: Path, capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:  # fmt: skip
+    big = tmp_path / "long.mp4"
+    big.write_bytes(make_mp4(95.0, size_bytes=21 * 1024 * 1024))
+    monkeypatch.setattr(commands, "POLL_POLICY", FAST_POLLS)
+    code, out, _ = run(capsys, "transcribe", str(big), "--json")
+    payload = json.loads(out)
+    assert code == 0 and payload["segments"]
+    assert payload["source"] == str(big) and payload["gemini_file_uri"] is None

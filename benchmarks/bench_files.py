@@ -27,7 +27,7 @@ import threading
 import time
 from pathlib import Path
 
-from langchain_gemini_vision._polling import PollPolicy
+from langchain_gemini_vision._polling import PollPolicy, simulate_schedule
 from langchain_gemini_vision.files import GeminiFileManager
 from langchain_gemini_vision.testing import FakeGeminiServer
 from langchain_gemini_vision.testing.samples import make_mp4
@@ -159,24 +159,6 @@ def bench_activation(
     return out
 
 
-def simulate(policy: PollPolicy, samples: int = 20000) -> tuple[float, float]:
-    """Fake-clock model of the same experiment (no network): median latency, polls/s."""
-    rng = random.Random(1)
-    latencies = []
-    polls = 0
-    waited = 0.0
-    for _ in range(samples):
-        ready = rng.uniform(0.5, 30)
-        now, n = 0.0, 0
-        while now < ready:
-            now += policy.interval(n, rng)
-            n += 1
-        latencies.append(now - ready)
-        polls += n
-        waited += now
-    return statistics.median(latencies), polls / waited
-
-
 # ---------------------------------------------------------------- 3. reuse
 
 
@@ -235,9 +217,11 @@ def main() -> None:
                 f"{row['mean_latency_s']:.2f} s, max {row['max_latency_s']:.2f} s after ACTIVE; "
                 f"{row['polls_per_s']:.2f} polls/s, {row['polls_per_file']:.1f} polls/file"
             )
-        median, rate = simulate(PollPolicy())
-        fixed_median, fixed_rate = simulate(PollPolicy(first_interval_s=10, multiplier=1, jitter=0))
-        doubling = simulate(PollPolicy(multiplier=2.0))
+        median, rate = simulate_schedule(PollPolicy())
+        fixed_median, fixed_rate = simulate_schedule(
+            PollPolicy(first_interval_s=10, multiplier=1, jitter=0)
+        )
+        doubling = simulate_schedule(PollPolicy(multiplier=2.0))
         print(
             "  fake-clock model (20k files, ACTIVE uniformly in 0.5-30 s): "
             f"backoff x1.08 median {median:.2f} s at {rate:.2f} polls/s; "

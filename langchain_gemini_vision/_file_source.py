@@ -105,7 +105,9 @@ class UploadSource:
 def _check_size(size: int, label: str) -> None:
     if size == 0:
         raise MediaAccessError(
-            f"{label} is empty (0 bytes); there is nothing to upload.", rule="empty"
+            f"{label} is empty (0 bytes); there is nothing to upload. Check that it was written "
+            "or downloaded completely.",
+            rule="empty",
         )
     if size > FILE_API_LIMIT_BYTES:
         raise MediaTooLargeError(
@@ -147,7 +149,7 @@ def _from_path(path_like: str | os.PathLike[str], mime_type: str | None) -> Uplo
     if stat.S_ISDIR(info.st_mode):
         raise MediaAccessError(
             f"{shown} is a folder; upload the files in it one by one, or use "
-            "GeminiFileLoader with a glob such as '{shown}/*.mp4'.",
+            f"GeminiFileLoader with a glob such as '{shown}/*.mp4'.",
             rule="io",
         )
     _check_size(info.st_size, shown)

@@ -105,6 +105,8 @@ def prepare_image(
     Pillow reports a truncated or corrupt JPEG as a bare ``OSError`` only when the pixels are
     decoded (to rotate or downscale), which happens deep inside the media core.
     """
+    if isinstance(ref, PreparedMedia):
+        return ref  # already prepared (the tools prepare first, to refuse bad input early)
     try:
         return prepare_media(ref, policy=policy, max_image_side=max_image_side, expect="image")
     except (OSError, SyntaxError, ValueError) as exc:
@@ -115,6 +117,8 @@ async def aprepare_image(
     ref: Any, *, policy: MediaPolicy | None = None, max_image_side: int | None = None
 ) -> PreparedMedia:
     """Async twin of :func:`prepare_image`."""
+    if isinstance(ref, PreparedMedia):
+        return ref  # no file or network I/O left to move off the event loop
     try:
         return await aprepare_media(
             ref, policy=policy, max_image_side=max_image_side, expect="image"

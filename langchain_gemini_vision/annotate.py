@@ -63,7 +63,15 @@ def _scaled(box: BoundingBox, sx: float, sy: float) -> tuple[int, int, int, int]
 
 
 def colour_for(label: str, labels: list[str]) -> tuple[int, int, int]:
-    """The palette colour of ``label``: one colour per distinct label, in first-seen order."""
+    """The palette colour of ``label``: one colour per distinct label, in first-seen order.
+
+    Args:
+        label: The label to colour.
+        labels: The distinct labels in first-seen order (``label`` must be among them).
+
+    Returns:
+        An ``(r, g, b)`` colour; labels beyond the palette's length reuse its colours.
+    """
     return PALETTE[labels.index(label) % len(PALETTE)]
 
 

@@ -7,8 +7,9 @@ call. Images go first, in the order given, and the prompt after them (the vision
 
 from __future__ import annotations
 
+import functools
 import os
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal, cast
 
@@ -54,6 +55,11 @@ STYLE_PROMPTS: dict[str, str] = {
     ),
 }
 DEFAULT_STYLE: CaptionStyle = "detailed"
+TRUNCATED_WARNING = (
+    "the caption was cut off by the output token limit (MAX_TOKENS); raise max_output_tokens "
+    "for the full text"
+)
+"""The warning a ``CaptionResult`` carries when the answer hit the output token limit."""
 
 
 @dataclass(frozen=True)
@@ -66,7 +72,14 @@ class CaptionRequest:
 
 
 def as_image_list(images: MediaInput | Sequence[MediaInput]) -> list[MediaInput]:
-    """One image or a sequence of images -> a list (a str, bytes or path is one image)."""
+    """One image or a sequence of images -> a list (a str, bytes or path is one image).
+
+    Args:
+        images: One image reference or a sequence of them.
+
+    Returns:
+        The references as a list, in their order.
+    """
     if isinstance(images, str | bytes | bytearray | memoryview | os.PathLike):
         return [images]  # type: ignore[list-item]  # bytearray/memoryview are read as bytes
     if isinstance(images, Sequence):
@@ -76,7 +89,19 @@ def as_image_list(images: MediaInput | Sequence[MediaInput]) -> list[MediaInput]
 
 
 def caption_prompt(count: int, *, prompt: str | None, style: str) -> str:
-    """The text sent after the images."""
+    """The text sent after the images.
+
+    Args:
+        count: How many images precede the text (several get numbered answers).
+        prompt: The caller's own instruction; wins over ``style`` when not blank.
+        style: A key of ``STYLE_PROMPTS``, used when there is no prompt.
+
+    Returns:
+        The prompt text.
+
+    Raises:
+        InvalidRequestError: No prompt and an unknown style.
+    """
     if prompt is not None and prompt.strip():
         text = prompt.strip()
         if count > 1:
@@ -102,6 +127,15 @@ def build_caption_request(
 ) -> CaptionRequest:
     """Build a captioning call (pure): every image in order, then the prompt.
 
+    Args:
+        prepared: The images, ready to send (inline data or File API URIs).
+        prompt: The caller's own instruction; overrides ``style``.
+        style: A key of ``STYLE_PROMPTS``.
+        media_resolution: ``"low"``, ``"medium"``, ``"high"`` or ``"ultra_high"`` (Gemini 3+).
+
+    Returns:
+        The messages to send and the preparation notes to carry into ``warnings``.
+
     Raises:
         InvalidRequestError: No images, too many, an unknown style or resolution.
     """
@@ -121,6 +155,14 @@ def finish_caption(
 ) -> CaptionResult:
     """Read a model reply into a ``CaptionResult`` (pure).
 
+    Args:
+        message: The model's reply.
+        request: The request it answers (its warnings are carried over).
+        fallback_model: Model name to report when the reply does not name one.
+
+    Returns:
+        The caption, model, token usage and warnings (a cut-off caption is kept and flagged).
+
     Raises:
         ResponseBlockedError: The answer was blocked.
         ResponseParseError: The model returned no text at all.
@@ -129,10 +171,7 @@ def finish_caption(
     text = reply.text.strip()
     warnings = list(request.warnings)
     if reply.truncated:
-        warnings.append(
-            "the caption was cut off by the output token limit (MAX_TOKENS); raise "
-            "max_output_tokens for the full text"
-        )
+        warnings.append(TRUNCATED_WARNING)
     if not text and not reply.truncated:
         raise ResponseParseError(
             f"The model returned an empty caption (finish reason {reply.finish_reason or '?'}).",
@@ -141,15 +180,19 @@ def finish_caption(
     return CaptionResult(text=text, model=reply.model, usage=reply.usage, warnings=warnings)
 
 
-def _check_arguments(
+def _request_builder(
     images: list[MediaInput], style: str, prompt: str | None, media_resolution: str | None
-) -> None:
+) -> Callable[[Sequence[PreparedMedia]], CaptionRequest]:
+    """Check the arguments before any I/O; return the builder of the request for the images."""
     check_image_count(len(images))
     normalise_media_resolution(media_resolution)
     if (prompt is None or not prompt.strip()) and style not in STYLE_PROMPTS:
         raise InvalidRequestError(
             f"Unknown caption style {style!r}; use one of {sorted(STYLE_PROMPTS)} or pass prompt=."
         )
+    return functools.partial(
+        build_caption_request, prompt=prompt, style=style, media_resolution=media_resolution
+    )
 
 
 def caption_image(
@@ -187,14 +230,12 @@ def caption_image(
         ResponseBlockedError: Gemini blocked the request or answer.
     """
     refs = as_image_list(images)
-    _check_arguments(refs, style, prompt, media_resolution)
+    build = _request_builder(refs, style, prompt, media_resolution)
     model = resolve_llm(llm)
     prepared = prepare_images(refs, policy=policy, max_image_side=max_image_side)
     check_inline_total(prepared)
     with routed_images(prepared, model) as ready:
-        request = build_caption_request(
-            ready, prompt=prompt, style=style, media_resolution=media_resolution
-        )
+        request = build(ready)
         message = model.invoke(request.messages, **request.call_kwargs)
     return finish_caption(message, request, fallback_model=model_name(model))
 
@@ -211,13 +252,11 @@ async def acaption_image(
 ) -> CaptionResult:
     """Async twin of :func:`caption_image` (same arguments, result and errors)."""
     refs = as_image_list(images)
-    _check_arguments(refs, style, prompt, media_resolution)
+    build = _request_builder(refs, style, prompt, media_resolution)
     model = resolve_llm(llm)
     prepared = await aprepare_images(refs, policy=policy, max_image_side=max_image_side)
     check_inline_total(prepared)
     async with arouted_images(prepared, model) as ready:
-        request = build_caption_request(
-            ready, prompt=prompt, style=style, media_resolution=media_resolution
-        )
+        request = build(ready)
         message = await model.ainvoke(request.messages, **request.call_kwargs)
     return finish_caption(message, request, fallback_model=model_name(model))

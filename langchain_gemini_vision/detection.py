@@ -7,8 +7,9 @@ the call. Geometry lives in :mod:`langchain_gemini_vision.geometry`.
 
 from __future__ import annotations
 
+import functools
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -65,6 +66,12 @@ class DetectionRequest:
 def normalise_target(target: Target) -> str | list[str]:
     """Strip the target; a label list keeps its non-empty, de-duplicated entries in order.
 
+    Args:
+        target: Free text ("the red car") or a list of labels.
+
+    Returns:
+        The stripped text, or the cleaned list of labels.
+
     Raises:
         InvalidRequestError: Nothing to look for.
     """
@@ -92,14 +99,30 @@ def _check_max_objects(max_objects: int) -> None:
 
 
 def default_label_for(target: str | list[str]) -> str:
-    """The label to use when the model leaves one out."""
+    """The label to use when the model leaves one out.
+
+    Args:
+        target: The normalised target (see :func:`normalise_target`).
+
+    Returns:
+        The single label asked for, a short free-text target itself, else ``"object"``.
+    """
     if isinstance(target, list):
         return target[0] if len(target) == 1 else "object"
     return target if len(target) <= _DEFAULT_LABEL_MAX_CHARS else "object"
 
 
 def detection_prompt(target: str | list[str], *, max_objects: int, with_masks: bool) -> str:
-    """The instruction sent after the image."""
+    """The instruction sent after the image.
+
+    Args:
+        target: The normalised target: free text or a list of labels.
+        max_objects: At most this many objects are asked for.
+        with_masks: Also ask for a PNG probability mask per object.
+
+    Returns:
+        The prompt, asking for ``box_2d`` on the 0-1000 grid as a bare JSON list.
+    """
     if isinstance(target, list):
         what = (
             "every instance of these kinds of object: "
@@ -125,7 +148,15 @@ def detection_prompt(target: str | list[str], *, max_objects: int, with_masks: b
 
 
 def detection_schema(*, max_objects: int, with_masks: bool) -> dict[str, Any]:
-    """The JSON schema sent as ``responseJsonSchema``."""
+    """The JSON schema sent as ``responseJsonSchema``.
+
+    Args:
+        max_objects: The list's ``maxItems``.
+        with_masks: Require a ``mask`` string per object.
+
+    Returns:
+        A JSON schema of a list of ``{"box_2d": [4 integers], "label": str}`` objects.
+    """
     properties: dict[str, Any] = {
         "box_2d": {
             "type": "array",
@@ -337,6 +368,15 @@ def finish_detection(
 ) -> DetectionResult:
     """Read a model reply for ``request`` into a ``DetectionResult`` (pure).
 
+    Args:
+        message: The model's reply.
+        request: The request it answers (image size, default label, preparation notes).
+        fallback_model: Model name to report when the reply does not name one.
+
+    Returns:
+        Pixel boxes on the upright original, with model, token usage and every repair in
+        ``warnings``.
+
     Raises:
         ResponseBlockedError: The answer was blocked.
         ResponseParseError: The answer cannot be parsed.
@@ -351,6 +391,27 @@ def finish_detection(
             "usage": reply.usage,
             "warnings": [*request.warnings, *result.warnings],
         }
+    )
+
+
+def _request_builder(
+    target: Target,
+    max_objects: int,
+    with_masks: bool,
+    media_resolution: str | None,
+    image_size: tuple[int, int] | None,
+) -> Callable[[PreparedMedia], DetectionRequest]:
+    """Check the options before any I/O; return the builder of the request for the image."""
+    normalise_target(target)
+    _check_max_objects(max_objects)
+    normalise_media_resolution(media_resolution)
+    return functools.partial(
+        build_detection_request,
+        target=target,
+        max_objects=max_objects,
+        with_masks=with_masks,
+        media_resolution=media_resolution,
+        image_size=image_size,
     )
 
 
@@ -390,20 +451,11 @@ def detect_objects(
         ResponseBlockedError: Gemini blocked the request or answer.
         ResponseParseError: The answer cannot be parsed (``raw_text`` holds it).
     """
-    normalise_target(target)
-    _check_max_objects(max_objects)
-    normalise_media_resolution(media_resolution)
+    build = _request_builder(target, max_objects, with_masks, media_resolution, image_size)
     model = resolve_llm(llm)
     prepared = prepare_images([image], policy=policy, max_image_side=max_image_side)
     with routed_images(prepared, model) as ready:
-        request = build_detection_request(
-            ready[0],
-            target,
-            max_objects=max_objects,
-            with_masks=with_masks,
-            media_resolution=media_resolution,
-            image_size=image_size,
-        )
+        request = build(ready[0])
         message = model.invoke(request.messages, **request.call_kwargs)
     return finish_detection(message, request, fallback_model=model_name(model))
 
@@ -421,19 +473,10 @@ async def adetect_objects(
     policy: MediaPolicy | None = None,
 ) -> DetectionResult:
     """Async twin of :func:`detect_objects` (same arguments, result and errors)."""
-    normalise_target(target)
-    _check_max_objects(max_objects)
-    normalise_media_resolution(media_resolution)
+    build = _request_builder(target, max_objects, with_masks, media_resolution, image_size)
     model = resolve_llm(llm)
     prepared = await aprepare_images([image], policy=policy, max_image_side=max_image_side)
     async with arouted_images(prepared, model) as ready:
-        request = build_detection_request(
-            ready[0],
-            target,
-            max_objects=max_objects,
-            with_masks=with_masks,
-            media_resolution=media_resolution,
-            image_size=image_size,
-        )
+        request = build(ready[0])
         message = await model.ainvoke(request.messages, **request.call_kwargs)
     return finish_detection(message, request, fallback_model=model_name(model))

@@ -20,13 +20,13 @@ import os
 import threading
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import datetime, timezone
 from typing import Any
 
 from langchain_google_genai import ChatGoogleGenerativeAI
 
-from ._client import genai_client, resolve_llm
+from ._client import genai_client, model_name, resolve_llm
 from ._file_index import FileIndex
 from ._file_source import (
     ProgressCallback,
@@ -39,6 +39,7 @@ from ._file_source import (
 from ._media import PreparedMedia, file_api_name, kind_of_mime
 from ._polling import PollCallback, PollLoop, PollPolicy, error_status, is_transient
 from .errors import (
+    ConfigurationError,
     FileProcessingError,
     GeminiVisionError,
     InvalidRequestError,
@@ -60,6 +61,7 @@ logger = logging.getLogger(__name__)
 OWNED_PREFIX = "lcgv-"
 """Display-name prefix of files this library uploads; ``delete_owned`` deletes only these."""
 DEFAULT_ENDPOINT = "https://generativelanguage.googleapis.com"
+_ALL_FILES = "the project's files"
 _MAX_DISPLAY_NAME = 512
 
 FileRef = Any
@@ -84,10 +86,29 @@ def _name_of(file: FileRef) -> str:
     raise InvalidRequestError(f"Cannot use a {type(file).__name__} as a File API file.")
 
 
+def _key_rejected(exc: BaseException, status: int | None) -> bool:
+    """Whether the API refused the key itself (``API_KEY_INVALID``, or 401), not the request."""
+    if status == 401:
+        return True
+    if status != 400:
+        return False
+    details: Any = getattr(exc, "details", None)
+    error: Any = details.get("error", details) if isinstance(details, dict) else None
+    items = error.get("details") if isinstance(error, dict) else None
+    reasons = [i.get("reason") for i in items or [] if isinstance(i, dict)]
+    return "API_KEY_INVALID" in reasons or "API key not valid" in str(exc)
+
+
 def _api_error(exc: BaseException, name: str, action: str, *, waiting: bool = False) -> Exception:
-    """Map a google-genai error to one of ours, with a next step."""
+    """Map a google-genai error to one of ours, with a next step (never the key itself)."""
     status = error_status(exc)
     message = str(getattr(exc, "message", "") or "").strip().rstrip(".")
+    if _key_rejected(exc, status):
+        return ConfigurationError(
+            f"Gemini rejected the API key while trying to {action} {name} (HTTP {status}"
+            f"{': ' + message if message else ''}). Check GOOGLE_API_KEY / GEMINI_API_KEY, or the "
+            "api_key given to ChatGoogleGenerativeAI; keys are at https://aistudio.google.com/apikey."
+        )
     if status in (403, 404) and waiting:
         return FileProcessingError(
             f"{name} disappeared while waiting for it to become ACTIVE (deleted, or expired "
@@ -122,6 +143,43 @@ def _api_error(exc: BaseException, name: str, action: str, *, waiting: bool = Fa
             f"{': ' + message if message else ''}." + (" Retry later." if status >= 500 else "")
         )
     return GeminiVisionError(f"Could not {action} {name}: {type(exc).__name__}: {exc}")
+
+
+@contextlib.contextmanager
+def _api_errors(name: str, action: str, *, transient: bool = True) -> Iterator[None]:
+    """Turn google-genai API errors raised in the block into ours (see :func:`_api_error`).
+
+    Anything that is not an API error passes through unchanged, except transport errors
+    (resets, timeouts) when ``transient`` is True: those are mapped too, so callers get a
+    ``GeminiVisionError`` they can retry. Works around sync and ``await``-ing code alike.
+    """
+    try:
+        yield
+    except Exception as exc:
+        if error_status(exc) is None and not (transient and is_transient(exc)):
+            raise
+        raise _api_error(exc, name, action) from exc
+
+
+@dataclass
+class _Deletion:
+    deleted: bool = True
+
+
+@contextlib.contextmanager
+def _deleting(name: str, *, missing_ok: bool) -> Iterator[_Deletion]:
+    """Map errors of a delete call; a file already gone is success (``deleted=False``).
+
+    "Gone" is a 404, or the 403 the live API answers alike for unknown and expired files.
+    """
+    outcome = _Deletion()
+    try:
+        with _api_errors(name, "delete", transient=False):
+            yield outcome
+    except MediaAccessError as exc:
+        if not (missing_ok and exc.rule in ("not_found", "permission")):
+            raise
+        outcome.deleted = False
 
 
 def _emit(event: str, data: dict[str, Any]) -> None:
@@ -196,7 +254,11 @@ class GeminiFileManager:
         self._asleep = asleep
 
     def __repr__(self) -> str:
-        return f"GeminiFileManager(endpoint={self._endpoint!r}, reuse={self.reuse})"
+        # The model's name and endpoint only: never the client, whose config holds the key.
+        return (
+            f"GeminiFileManager(model={model_name(self.llm)!r}, endpoint={self._endpoint!r}, "
+            f"reuse={self.reuse}, owned_prefix={self.owned_prefix!r})"
+        )
 
     @property
     def client(self) -> Any:
@@ -233,6 +295,9 @@ class GeminiFileManager:
         left = (expires - datetime.now(timezone.utc)).total_seconds()
         return left >= self.reuse_margin_s
 
+    def _is_owned(self, file: GeminiFile) -> bool:
+        return (file.display_name or "").startswith(self.owned_prefix)
+
     def _reuse_key(self, src: UploadSource) -> str:
         return FileIndex.key(self._endpoint, src.sha256_hex())
 
@@ -241,27 +306,37 @@ class GeminiFileManager:
     def get(self, file: FileRef) -> GeminiFile:
         """Fetch the current state of a file.
 
+        Args:
+            file: The file (``files/<id>``, its https URI, a ``GeminiFile`` or an SDK file).
+
+        Returns:
+            A fresh ``GeminiFile`` snapshot (state, size, hash, expiry, video duration).
+
         Raises:
+            ConfigurationError: The API key was rejected.
             MediaAccessError: The file does not exist (``rule="not_found"``) or belongs to
                 another project (``rule="permission"``).
         """
         name = _name_of(file)
-        try:
+        with _api_errors(name, "read"):
             return GeminiFile.from_sdk(self.client.files.get(name=name))
-        except Exception as exc:
-            if error_status(exc) is None and not is_transient(exc):
-                raise
-            raise _api_error(exc, name, "read") from exc
 
     def list(self, *, page_size: int = 100) -> Iterator[GeminiFile]:
-        """Iterate over the project's files, fetching pages lazily as you go."""
-        try:
+        """Iterate over the project's files, fetching pages lazily as you go.
+
+        Args:
+            page_size: Files asked for per page (the API caps it at 100).
+
+        Yields:
+            One ``GeminiFile`` per remote file, including files other tools uploaded.
+
+        Raises:
+            ConfigurationError: The API key was rejected.
+            GeminiVisionError: The API refused the listing (rate limit, server error).
+        """
+        with _api_errors(_ALL_FILES, "list", transient=False):
             for item in self.client.files.list(config={"page_size": page_size}):
                 yield GeminiFile.from_sdk(item)
-        except Exception as exc:
-            if error_status(exc) is None:
-                raise
-            raise _api_error(exc, "the project's files", "list") from exc
 
     def delete(self, file: FileRef, *, missing_ok: bool = True) -> bool:
         """Delete a file; True if it was deleted, False if it was already gone.
@@ -271,29 +346,28 @@ class GeminiFileManager:
             missing_ok: Treat a file that is gone (404, or the 403 the live API answers for
                 unknown and expired files) as success, returning False.
 
+        Returns:
+            True when this call deleted the file, False when it was already gone.
+
         Raises:
+            ConfigurationError: The API key was rejected.
             MediaAccessError: The file is not accessible and ``missing_ok`` is False.
         """
         name = _name_of(file)
         self._index.forget(name=name)
-        try:
+        with _deleting(name, missing_ok=missing_ok) as outcome:
             self.client.files.delete(name=name)
-        except Exception as exc:
-            if error_status(exc) in (403, 404) and missing_ok:
-                return False
-            if error_status(exc) is None:
-                raise
-            raise _api_error(exc, name, "delete") from exc
-        return True
+        return outcome.deleted
 
     def delete_owned(self) -> builtins.list[str]:
-        """Delete every file whose display name carries this library's prefix; return their names.
+        """Delete every file whose display name carries this library's prefix.
 
         Files uploaded by other tools (without the prefix) are never touched.
+
+        Returns:
+            The names of the files deleted by this call.
         """
-        owned = [
-            f.name for f in self.list() if (f.display_name or "").startswith(self.owned_prefix)
-        ]
+        owned = [f.name for f in self.list() if self._is_owned(f)]
         return [name for name in owned if self.delete(name)]
 
     def upload(
@@ -317,7 +391,11 @@ class GeminiFileManager:
             on_progress: ``callback(bytes_sent, total)`` after each chunk (also sent as the
                 LangChain custom event ``gemini_file_upload`` inside a traced run).
 
+        Returns:
+            The uploaded (or reused) file; check ``state`` or wait for it to become ACTIVE.
+
         Raises:
+            ConfigurationError: The API key was rejected.
             MediaAccessError: Missing path, a folder, an empty file or a text-mode stream.
             MediaTooLargeError: Over the File API's 2 GB per-file limit.
             UnsupportedMediaError: Not a type Gemini reads and no ``mime_type`` given.
@@ -375,16 +453,9 @@ class GeminiFileManager:
         """Stream the bytes through the SDK's resumable upload (blocking)."""
         report = self._reporter(on_progress, src.label)
         config = {"mime_type": src.mime_type, "display_name": self._display_name(display_name, src)}
-        try:
-            with src.open() as raw:
-                reader = ProgressReader(raw, src.size, report, cancelled)
-                sdk_file = self.client.files.upload(file=reader, config=config)
-        except UploadCancelled:
-            raise
-        except Exception as exc:
-            if error_status(exc) is None and not is_transient(exc):
-                raise
-            raise _api_error(exc, src.label, "upload") from exc
+        with _api_errors(src.label, "upload"), src.open() as raw:
+            reader = ProgressReader(raw, src.size, report, cancelled)
+            sdk_file = self.client.files.upload(file=reader, config=config)
         uploaded = GeminiFile.from_sdk(sdk_file)
         if cancelled is not None and cancelled.is_set():
             # Cancelled after the last chunk was sent: the file exists, so remove it ourselves.
@@ -410,49 +481,73 @@ class GeminiFileManager:
             on_progress: ``callback(file_snapshot, elapsed_s)`` after each poll (also the
                 LangChain custom event ``gemini_file_poll``).
 
+        Returns:
+            The ACTIVE file (for videos with ``video_duration_s`` when the server reports it).
+
         Raises:
+            ConfigurationError: The API key was rejected.
             FileProcessingError: The server marked the file FAILED (its message is included), or
                 the file vanished while waiting.
             FileProcessingTimeout: Not ACTIVE before the deadline.
             MediaAccessError: Unknown file, or a file of another project.
         """
-        name = _name_of(file)
-        snapshot = file if isinstance(file, GeminiFile) else None
-        loop = self._new_loop(name, snapshot, timeout)
+        name, snapshot, loop = self._start_wait(file, timeout)
         while True:
             if snapshot is None:
                 try:
-                    snapshot = self.get_raw(name)
+                    snapshot = GeminiFile.from_sdk(self.client.files.get(name=name))
                 except Exception as exc:
-                    if not is_transient(exc):
-                        if error_status(exc) is None:
-                            raise
-                        raise _api_error(exc, name, "read", waiting=loop.polls > 0) from exc
-                    loop.on_error(exc, self._clock())
+                    self._poll_failed(loop, exc)
             if snapshot is not None:
-                self._rescale(loop, snapshot, timeout)
-                if loop.on_snapshot(snapshot, self._clock()):
+                event = self._polled(loop, snapshot, timeout, on_progress)
+                if event is None:
                     return snapshot
-                elapsed = loop.elapsed(self._clock())
-                if on_progress is not None:
-                    on_progress(snapshot, elapsed)
-                _emit("gemini_file_poll", _poll_event(snapshot, elapsed))
+                _emit("gemini_file_poll", event)
             snapshot = None
             self._sleep(loop.next_delay(self._clock()))
 
-    def get_raw(self, name: str) -> GeminiFile:
-        """``files.get`` without error mapping (the waiter decides what is transient)."""
-        return GeminiFile.from_sdk(self.client.files.get(name=name))
+    # ---- the wait loop's pure steps (shared by both waiters) ----------------------------------
 
-    def _new_loop(self, name: str, snapshot: GeminiFile | None, timeout: float | None) -> PollLoop:
+    def _start_wait(
+        self, file: FileRef, timeout: float | None
+    ) -> tuple[str, GeminiFile | None, PollLoop]:
+        """The name, the snapshot to look at first (None: poll first), and a fresh loop."""
+        name = _name_of(file)
+        snapshot = file if isinstance(file, GeminiFile) else None
         size = snapshot.size_bytes if snapshot is not None else None
         deadline = self.poll_policy.deadline_for(size, timeout)
-        return PollLoop(name, self.poll_policy, self._clock(), deadline)
+        return name, snapshot, PollLoop(name, self.poll_policy, self._clock(), deadline)
 
-    def _rescale(self, loop: PollLoop, snapshot: GeminiFile, timeout: float | None) -> None:
-        # The size is often only known after the first GET: scale the default deadline then.
+    def _poll_failed(self, loop: PollLoop, exc: Exception) -> None:
+        """Record a failed ``files.get``, or raise what retrying cannot fix (mapped)."""
+        if is_transient(exc):
+            loop.on_error(exc, self._clock())
+            return
+        if error_status(exc) is None:
+            raise exc
+        raise _api_error(exc, loop.file_name, "read", waiting=loop.polls > 0) from exc
+
+    def _polled(
+        self,
+        loop: PollLoop,
+        snapshot: GeminiFile,
+        timeout: float | None,
+        on_progress: PollCallback | None,
+    ) -> dict[str, Any] | None:
+        """Record a snapshot: None once ACTIVE, else the progress event to send.
+
+        Raises:
+            FileProcessingError: The file is FAILED.
+        """
         if loop.polls == 0 and timeout is None and snapshot.size_bytes:
+            # The size is often only known after the first GET: scale the default deadline then.
             loop.deadline_s = self.poll_policy.deadline_for(snapshot.size_bytes, None)
+        if loop.on_snapshot(snapshot, self._clock()):
+            return None
+        elapsed = loop.elapsed(self._clock())
+        if on_progress is not None:
+            on_progress(snapshot, elapsed)
+        return {"name": snapshot.name, "state": snapshot.state, "elapsed_s": round(elapsed, 3)}
 
     @contextlib.contextmanager
     def temporary(
@@ -468,6 +563,23 @@ class GeminiFileManager:
 
         A file reused from an earlier upload (same content) is left in place: it was not created
         here and may be in use elsewhere.
+
+        Args:
+            source: A path, bytes, or a binary file object.
+            mime_type: The content's MIME type; sniffed from the bytes when omitted.
+            display_name: Shown in the File API; prefixed with ``owned_prefix``.
+            timeout: Seconds to wait for ACTIVE; default scaled to the file's size.
+            on_progress: ``callback(bytes_sent, total)`` during the upload.
+
+        Yields:
+            The ACTIVE ``GeminiFile``.
+
+        Raises:
+            MediaAccessError: Missing, a folder, empty or unreadable source.
+            MediaTooLargeError: Over the 2 GB per-file limit.
+            UnsupportedMediaError: Not a type Gemini reads and no ``mime_type`` given.
+            FileProcessingError: The server marked the file FAILED (it is deleted).
+            FileProcessingTimeout: Not ACTIVE before the deadline (it is deleted).
         """
         file, created = self._upload(source, mime_type, display_name, on_progress)
         try:
@@ -481,45 +593,27 @@ class GeminiFileManager:
     async def aget(self, file: FileRef) -> GeminiFile:
         """Async twin of :meth:`get`."""
         name = _name_of(file)
-        try:
+        with _api_errors(name, "read"):
             return GeminiFile.from_sdk(await self.client.aio.files.get(name=name))
-        except Exception as exc:
-            if error_status(exc) is None and not is_transient(exc):
-                raise
-            raise _api_error(exc, name, "read") from exc
 
     async def alist(self, *, page_size: int = 100) -> AsyncIterator[GeminiFile]:
         """Async twin of :meth:`list`."""
-        try:
+        with _api_errors(_ALL_FILES, "list", transient=False):
             pager = await self.client.aio.files.list(config={"page_size": page_size})
             async for item in pager:
                 yield GeminiFile.from_sdk(item)
-        except Exception as exc:
-            if error_status(exc) is None:
-                raise
-            raise _api_error(exc, "the project's files", "list") from exc
 
     async def adelete(self, file: FileRef, *, missing_ok: bool = True) -> bool:
         """Async twin of :meth:`delete`."""
         name = _name_of(file)
         await asyncio.to_thread(self._index.forget, name=name)
-        try:
+        with _deleting(name, missing_ok=missing_ok) as outcome:
             await self.client.aio.files.delete(name=name)
-        except Exception as exc:
-            if error_status(exc) in (403, 404) and missing_ok:
-                return False
-            if error_status(exc) is None:
-                raise
-            raise _api_error(exc, name, "delete") from exc
-        return True
+        return outcome.deleted
 
     async def adelete_owned(self) -> builtins.list[str]:
         """Async twin of :meth:`delete_owned`."""
-        owned = [
-            f.name
-            async for f in self.alist()
-            if (f.display_name or "").startswith(self.owned_prefix)
-        ]
+        owned = [f.name async for f in self.alist() if self._is_owned(f)]
         return [name for name in owned if await self.adelete(name)]
 
     async def aupload(
@@ -573,27 +667,18 @@ class GeminiFileManager:
         on_progress: PollCallback | None = None,
     ) -> GeminiFile:
         """Async twin of :meth:`wait_until_active`."""
-        name = _name_of(file)
-        snapshot = file if isinstance(file, GeminiFile) else None
-        loop = self._new_loop(name, snapshot, timeout)
+        name, snapshot, loop = self._start_wait(file, timeout)
         while True:
             if snapshot is None:
                 try:
                     snapshot = GeminiFile.from_sdk(await self.client.aio.files.get(name=name))
                 except Exception as exc:
-                    if not is_transient(exc):
-                        if error_status(exc) is None:
-                            raise
-                        raise _api_error(exc, name, "read", waiting=loop.polls > 0) from exc
-                    loop.on_error(exc, self._clock())
+                    self._poll_failed(loop, exc)
             if snapshot is not None:
-                self._rescale(loop, snapshot, timeout)
-                if loop.on_snapshot(snapshot, self._clock()):
+                event = self._polled(loop, snapshot, timeout, on_progress)
+                if event is None:
                     return snapshot
-                elapsed = loop.elapsed(self._clock())
-                if on_progress is not None:
-                    on_progress(snapshot, elapsed)
-                await _aemit("gemini_file_poll", _poll_event(snapshot, elapsed))
+                await _aemit("gemini_file_poll", event)
             snapshot = None
             await self._asleep(loop.next_delay(self._clock()))
 
@@ -616,10 +701,6 @@ class GeminiFileManager:
                 await _shielded_delete(self, file)
 
 
-def _poll_event(snapshot: GeminiFile, elapsed: float) -> dict[str, Any]:
-    return {"name": snapshot.name, "state": snapshot.state, "elapsed_s": round(elapsed, 3)}
-
-
 async def _shielded_delete(manager: GeminiFileManager, file: FileRef) -> None:
     """Delete even while the surrounding task is being cancelled."""
     task = asyncio.ensure_future(manager.adelete(file, missing_ok=True))
@@ -634,10 +715,11 @@ async def _shielded_delete(manager: GeminiFileManager, file: FileRef) -> None:
 # ---- routing used by every capability ---------------------------------------------------------
 
 
-def _file_api_ref(prepared: PreparedMedia) -> str | None:
-    if prepared.file_uri is None:
-        return None
-    return file_api_name(prepared.file_uri)
+def _route(prepared: PreparedMedia, upload_inline: bool) -> str | bool:
+    """What routing must do: a ``files/...`` name to resolve, True to upload, False for nothing."""
+    if prepared.file_uri is not None:
+        return file_api_name(prepared.file_uri) or False  # YouTube, gs://: Gemini reads them
+    return prepared.needs_upload or (upload_inline and prepared.data is not None)
 
 
 def _with_file(prepared: PreparedMedia, file: GeminiFile) -> PreparedMedia:
@@ -654,17 +736,13 @@ def _with_file(prepared: PreparedMedia, file: GeminiFile) -> PreparedMedia:
     )
 
 
-def _upload_input(prepared: PreparedMedia) -> UploadInput:
+def _upload_args(prepared: PreparedMedia) -> tuple[UploadInput, str | None]:
+    """What to upload and its MIME type (None: sniff it)."""
+    mime = prepared.mime_type or None
     if prepared.path is not None:
-        return prepared.path
+        return prepared.path, mime
     assert prepared.data is not None  # needs_upload without path means big inline data
-    return prepared.data
-
-
-def _wants_upload(prepared: PreparedMedia, upload_inline: bool) -> bool:
-    if prepared.file_uri is not None:
-        return False
-    return prepared.needs_upload or (upload_inline and prepared.data is not None)
+    return prepared.data, mime
 
 
 def _cleanup_delete(files: GeminiFileManager, file: GeminiFile) -> None:
@@ -720,17 +798,15 @@ def routed_media(
         MediaAccessError: Unknown file, another project's file, or an unreadable path.
         MediaTooLargeError: Over 2 GB.
     """
-    name = _file_api_ref(prepared)
-    if name is None and not _wants_upload(prepared, upload_inline):
+    route = _route(prepared, upload_inline)
+    if route is False:
         yield prepared
         return
     files = manager or GeminiFileManager(llm)
-    if name is not None:
-        active = files.wait_until_active(files.get(name), timeout=timeout)
-        yield _with_file(prepared, active)
+    if isinstance(route, str):
+        yield _with_file(prepared, files.wait_until_active(files.get(route), timeout=timeout))
         return
-    mime = prepared.mime_type or None
-    uploaded, created = files._upload(_upload_input(prepared), mime, None, on_progress)
+    uploaded, created = files._upload(*_upload_args(prepared), None, on_progress)
     try:
         active = files.wait_until_active(uploaded, timeout=timeout)
         yield _with_file(prepared, active)
@@ -751,17 +827,16 @@ async def arouted_media(
     upload_inline: bool = False,
 ) -> AsyncIterator[PreparedMedia]:
     """Async twin of :func:`routed_media` (cleans up on cancellation too)."""
-    name = _file_api_ref(prepared)
-    if name is None and not _wants_upload(prepared, upload_inline):
+    route = _route(prepared, upload_inline)
+    if route is False:
         yield prepared
         return
     files = manager or GeminiFileManager(llm)
-    if name is not None:
-        active = await files.await_until_active(await files.aget(name), timeout=timeout)
+    if isinstance(route, str):
+        active = await files.await_until_active(await files.aget(route), timeout=timeout)
         yield _with_file(prepared, active)
         return
-    mime = prepared.mime_type or None
-    uploaded, created = await files._aupload(_upload_input(prepared), mime, None, on_progress)
+    uploaded, created = await files._aupload(*_upload_args(prepared), None, on_progress)
     try:
         active = await files.await_until_active(uploaded, timeout=timeout)
         yield _with_file(prepared, active)

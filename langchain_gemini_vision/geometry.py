@@ -58,9 +58,17 @@ SizeLike = DisplaySize | tuple[int, int] | _HasDisplaySize
 def display_size(size: SizeLike) -> DisplaySize:
     """Normalise a size argument to a :class:`DisplaySize`.
 
+    Args:
+        size: ``(width, height)`` or anything with ``display_width`` / ``display_height``.
+
+    Returns:
+        The size as a ``DisplaySize``.
+
     Raises:
         ValueError: A side is not a positive integer.
     """
+    if type(size) is DisplaySize:
+        return size  # already checked when it was made (the per-box hot path)
     if isinstance(size, tuple):
         width, height = size
     else:
@@ -87,6 +95,8 @@ class BoxConversion:
 
 def _number(value: Any) -> float | None:
     """A finite number from a JSON value; numeric strings are accepted, booleans are not."""
+    if type(value) is int:  # the usual case, first: grid values are integers
+        return float(value)
     if isinstance(value, bool):
         return None
     if isinstance(value, int | float):
@@ -114,6 +124,11 @@ def _ceil_px(v: int, side: int) -> int:
     return -((-v * side) // GRID)
 
 
+def _box_name(label: str) -> str:
+    """How warnings name a box (built only when there is something to warn about)."""
+    return f"box for {label!r}" if label else "box"
+
+
 def box_from_gemini(box_2d: Any, size: SizeLike, *, label: str = "") -> BoxConversion:
     """Convert a Gemini box to pixels of the upright original image.
 
@@ -128,25 +143,26 @@ def box_from_gemini(box_2d: Any, size: SizeLike, *, label: str = "") -> BoxConve
         warning.
     """
     dims = display_size(size)
-    what = f"box for {label!r}" if label else "box"
     if not isinstance(box_2d, list | tuple) or len(box_2d) != 4:
+        what = _box_name(label)
         return BoxConversion(None, None, [f"dropped a {what} that is not 4 numbers: {box_2d!r}"])
     numbers = [_number(v) for v in box_2d]
-    if any(n is None for n in numbers):
+    if None in numbers:
+        what = _box_name(label)
         return BoxConversion(None, None, [f"dropped a {what} with non-numeric values: {box_2d!r}"])
     values = [_grid_value(n) for n in numbers if n is not None]
     warnings: list[str] = []
     clamped = [min(max(v, 0), GRID) for v in values]
     if clamped != values:
-        warnings.append(f"clamped {what} {values} to the 0-{GRID} grid")
+        warnings.append(f"clamped {_box_name(label)} {values} to the 0-{GRID} grid")
     y_min, x_min, y_max, x_max = clamped
     if y_min > y_max or x_min > x_max:
-        warnings.append(f"swapped inverted corners of {what} {clamped}")
+        warnings.append(f"swapped inverted corners of {_box_name(label)} {clamped}")
         y_min, y_max = sorted((y_min, y_max))
         x_min, x_max = sorted((x_min, x_max))
     repaired = [y_min, x_min, y_max, x_max]
     if y_min == y_max or x_min == x_max:
-        warnings.append(f"dropped {what} {repaired} with zero area")
+        warnings.append(f"dropped {_box_name(label)} {repaired} with zero area")
         return BoxConversion(None, None, warnings)
     box = BoundingBox(
         x_min=_floor_px(x_min, dims.width),
@@ -158,7 +174,15 @@ def box_from_gemini(box_2d: Any, size: SizeLike, *, label: str = "") -> BoxConve
 
 
 def box_to_gemini(box: BoundingBox, size: SizeLike) -> list[int]:
-    """Inverse of :func:`box_from_gemini`, rounded to the nearest grid value (tests, fixtures)."""
+    """Inverse of :func:`box_from_gemini`, rounded to the nearest grid value (tests, fixtures).
+
+    Args:
+        box: A pixel box on the upright original.
+        size: Display size of the upright original (``ImageGeometry`` or ``(width, height)``).
+
+    Returns:
+        ``[y_min, x_min, y_max, x_max]`` on the 0-1000 grid.
+    """
     dims = display_size(size)
     return [
         round(box.y_min * GRID / dims.height),
@@ -179,6 +203,12 @@ def _encode_png(image: Image.Image) -> str:
 
 def decode_mask_image(png_base64: str) -> Image.Image:
     """Decode a mask PNG (base64, with or without a ``data:`` prefix) to a grayscale image.
+
+    Args:
+        png_base64: The encoded image; missing base64 padding is tolerated.
+
+    Returns:
+        The image in mode ``L``.
 
     Raises:
         ValueError: The text is not a base64-encoded image.
@@ -202,6 +232,13 @@ def mask_from_probability_png(png_base64: str, box: BoundingBox) -> Mask:
     The PNG covers the box area at an arbitrary resolution; it is resized to the box's size in the
     upright original and binarised (pixels above 127 become 255, others 0).
 
+    Args:
+        png_base64: The model's probability map (base64, with or without a ``data:`` prefix).
+        box: The object's pixel box on the upright original.
+
+    Returns:
+        A ``Mask`` whose PNG is exactly the box's size.
+
     Raises:
         ValueError: The mask cannot be decoded.
     """
@@ -218,6 +255,10 @@ def polygon_to_pixels(points: Any, size: SizeLike) -> tuple[list[list[int]], lis
 
     The point order follows ``box_2d`` (y first), which is how Gemini reports points. Points are
     also accepted as ``{"y": .., "x": ..}`` objects.
+
+    Args:
+        points: The model's polygon.
+        size: Display size of the upright original (``ImageGeometry`` or ``(width, height)``).
 
     Returns:
         The pixel vertices and warnings (clamped or unreadable points).
@@ -257,7 +298,15 @@ def polygon_to_pixels(points: Any, size: SizeLike) -> tuple[list[list[int]], lis
 
 
 def mask_from_polygon(vertices: Sequence[Sequence[int]], box: BoundingBox) -> Mask:
-    """Build a mask from pixel ``[x, y]`` vertices: the polygon plus its raster over the box."""
+    """Build a mask from pixel ``[x, y]`` vertices: the polygon plus its raster over the box.
+
+    Args:
+        vertices: Polygon vertices in pixels of the upright original.
+        box: The object's pixel box; the raster covers exactly this area.
+
+    Returns:
+        A ``Mask`` with both the binary PNG and the polygon.
+    """
     size = (max(box.width, 1), max(box.height, 1))
     raster = Image.new("L", size, 0)
     local = [(x - box.x_min, y - box.y_min) for x, y in vertices]
@@ -266,7 +315,18 @@ def mask_from_polygon(vertices: Sequence[Sequence[int]], box: BoundingBox) -> Ma
 
 
 def mask_array(mask: Mask, box: BoundingBox) -> Image.Image:
-    """The mask as a binary ``L`` image of the box's size (from the PNG, else the polygon)."""
+    """The mask as a binary ``L`` image of the box's size (from the PNG, else the polygon).
+
+    Args:
+        mask: A mask from a ``Detection``.
+        box: The detection's pixel box.
+
+    Returns:
+        A mode ``L`` image of ``box``'s size (255 inside the object).
+
+    Raises:
+        ValueError: The mask has neither a PNG nor a polygon, or its PNG cannot be decoded.
+    """
     if mask.png_base64:
         image = decode_mask_image(mask.png_base64)
         size = (max(box.width, 1), max(box.height, 1))
@@ -282,6 +342,11 @@ def mask_from_gemini(value: Any, box: BoundingBox, size: SizeLike) -> tuple[Mask
     Accepted shapes: a PNG probability map (``"data:image/png;base64,..."`` or bare base64)
     covering the box; a polygon as a list of ``[y, x]`` grid points; or ``{"polygon": [...]}`` /
     ``{"points": [...]}`` wrapping such a list.
+
+    Args:
+        value: The model's mask value for the object.
+        box: The object's pixel box on the upright original.
+        size: Display size of the upright original (``ImageGeometry`` or ``(width, height)``).
 
     Returns:
         The mask in image pixel space (None when unreadable) and warnings.

@@ -17,7 +17,7 @@ from typing import Any
 
 from langchain_core.document_loaders import BaseLoader
 from langchain_core.documents import Document
-from langchain_core.messages import HumanMessage
+from langchain_core.messages import BaseMessage, HumanMessage
 from langchain_google_genai import ChatGoogleGenerativeAI
 
 from .._client import model_name, resolve_llm
@@ -106,6 +106,12 @@ def expand_sources(sources: str | os.PathLike[str] | Iterable[str | os.PathLike[
     """Expand globs (sorted, files only, ``**`` recursive) and keep everything else as given.
 
     A glob that matches nothing stays in the list so loading it reports a clear error.
+
+    Args:
+        sources: One source or several: paths, globs, URLs or File API names.
+
+    Returns:
+        The sources in order, each glob replaced by the files it matches.
     """
     items = [sources] if isinstance(sources, (str, os.PathLike)) else list(sources)
     out: list[str] = []
@@ -226,10 +232,28 @@ class GeminiFileLoader(BaseLoader):
         self.policy = MediaPolicy(allowed_dirs=None, max_download_bytes=max_download_bytes)
         self.failures: list[LoadFailure] = []
 
+    def __repr__(self) -> str:
+        sources = [self.sources] if isinstance(self.sources, (str, os.PathLike)) else self.sources
+        shown = [os.fspath(s) for s in sources[:3]] + (["..."] if len(sources) > 3 else [])
+        return (
+            f"GeminiFileLoader(sources={shown}, model={model_name(self.llm)!r}, "
+            f"delete_after={self.delete_after}, reuse={self.manager.reuse}, "
+            f"continue_on_failure={self.continue_on_failure}, "
+            f"max_concurrency={self.max_concurrency})"
+        )
+
     # ---- pure helpers -----------------------------------------------------------------------
 
     def prompt_for(self, kind: str) -> str:
-        """The prompt used for media of ``kind``."""
+        """The prompt used for media of ``kind``.
+
+        Args:
+            kind: ``"image"``, ``"document"``, ``"audio"``, ``"video"`` or ``"youtube"``; an
+                unknown kind gets the document prompt.
+
+        Returns:
+            ``prompt`` when one was given for every source, else the prompt for ``kind``.
+        """
         if self.prompt is not None:
             return self.prompt
         return self.prompts.get(kind) or self.prompts["document"]
@@ -256,10 +280,19 @@ class GeminiFileLoader(BaseLoader):
         logger.warning("GeminiFileLoader skipped %s: %s", source, exc)
         self.failures.append(LoadFailure(source, exc))
 
-    def _document(self, source: str, media: PreparedMedia, reply: ModelReply) -> Document:
-        return _to_document(
-            reply.text, source=source, media=media, reply=reply, model=model_name(self.llm)
-        )
+    def _routing(self) -> dict[str, Any]:
+        """Options of ``routed_media`` / ``arouted_media`` for every source."""
+        return {
+            "manager": self.manager,
+            "delete_after": self.delete_after,
+            "timeout": self.timeout,
+            "upload_inline": True,  # the loader's point is the File API, even for small files
+        }
+
+    def _document(self, source: str, media: PreparedMedia, message: BaseMessage) -> Document:
+        fallback = model_name(self.llm)
+        reply = read_reply(message, fallback_model=fallback)
+        return _to_document(reply.text, source=source, media=media, reply=reply, model=fallback)
 
     # ---- sync -------------------------------------------------------------------------------
 
@@ -269,16 +302,9 @@ class GeminiFileLoader(BaseLoader):
         for source in expand_sources(self.sources):
             try:
                 prepared = self._prepare(source)
-                with routed_media(
-                    prepared,
-                    manager=self.manager,
-                    delete_after=self.delete_after,
-                    timeout=self.timeout,
-                    upload_inline=True,
-                ) as media:
+                with routed_media(prepared, **self._routing()) as media:
                     message = self.llm.invoke(self._messages(media))
-                    reply = read_reply(message, fallback_model=model_name(self.llm))
-                    yield self._document(source, media, reply)
+                    yield self._document(source, media, message)
             except Exception as exc:
                 self._fail(source, exc)
 
@@ -286,16 +312,9 @@ class GeminiFileLoader(BaseLoader):
 
     async def _aload_one(self, source: str) -> Document:
         prepared = await asyncio.to_thread(self._prepare, source)
-        async with arouted_media(
-            prepared,
-            manager=self.manager,
-            delete_after=self.delete_after,
-            timeout=self.timeout,
-            upload_inline=True,
-        ) as media:
+        async with arouted_media(prepared, **self._routing()) as media:
             message = await self.llm.ainvoke(self._messages(media))
-            reply = read_reply(message, fallback_model=model_name(self.llm))
-            return self._document(source, media, reply)
+            return self._document(source, media, message)
 
     async def alazy_load(self) -> AsyncIterator[Document]:
         """Yield Documents as sources finish, processing up to ``max_concurrency`` at once."""

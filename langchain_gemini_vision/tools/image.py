@@ -1,24 +1,39 @@
 """Image tools: ``gemini_caption_image`` and ``gemini_detect_objects`` (thin adapters)."""
 
-from __future__ import annotations
-
 import asyncio
 import uuid
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
 from langchain_core.callbacks import AsyncCallbackManagerForToolRun, CallbackManagerForToolRun
 from pydantic import BaseModel, Field
 
+from .._client import model_name
 from .._imaging import aprepare_image, prepare_image
 from .._media import PreparedMedia
 from ..annotate import annotate_image
-from ..captioning import CaptionStyle, acaption_image, as_image_list, caption_image
+from ..captioning import (
+    TRUNCATED_WARNING,
+    CaptionStyle,
+    acaption_image,
+    as_image_list,
+    caption_image,
+)
 from ..detection import DEFAULT_MAX_OBJECTS, adetect_objects, detect_objects, normalise_target
 from ..types import CaptionResult, DetectionResult
 from ._base import GeminiVisionBaseTool
 
 _IMAGE_REF = "a local file path, an https URL of the image file, or a Gemini file name (files/...)"
+
+
+def _readable_repr_args(args: Iterable[tuple[str | None, Any]]) -> Iterator[tuple[str | None, Any]]:
+    """The tool's non-default settings, with the model shown by name instead of its whole config."""
+    for key, value in args:
+        if key == "llm":
+            yield "model", model_name(value) if value is not None else None
+        else:
+            yield key, value
 
 
 class ImageCaptionInput(BaseModel):
@@ -63,6 +78,9 @@ class GeminiImageCaptionTool(GeminiVisionBaseTool):
     max_image_side: int | None = None
     media_resolution: str | None = None
 
+    def __repr_args__(self) -> Iterable[tuple[str | None, Any]]:
+        return list(_readable_repr_args(super().__repr_args__()))
+
     def _options(self, style: CaptionStyle | None) -> dict[str, Any]:
         return {
             "style": style or self.default_style,
@@ -73,7 +91,11 @@ class GeminiImageCaptionTool(GeminiVisionBaseTool):
         }
 
     def _reply(self, result: CaptionResult) -> tuple[str, dict[str, Any]]:
-        return self.cap(result.text, what="caption"), result.model_dump(mode="json")
+        content = self.cap(result.text, what="caption")
+        if TRUNCATED_WARNING in result.warnings:
+            # Without this the model would take a cut-off caption for the whole answer.
+            content += "\n[the caption was cut off at Gemini's output token limit]"
+        return content, result.model_dump(mode="json")
 
     def _run(
         self,
@@ -137,6 +159,9 @@ class GeminiObjectDetectionTool(GeminiVisionBaseTool):
     with_masks: bool = False
     max_image_side: int | None = None
     media_resolution: str | None = None
+
+    def __repr_args__(self) -> Iterable[tuple[str | None, Any]]:
+        return list(_readable_repr_args(super().__repr_args__()))
 
     def _options(self) -> dict[str, Any]:
         return {

@@ -113,6 +113,15 @@ def test_bad_input_fails_before_any_byte_is_sent(
     assert server.files == {}
 
 
+def test_folder_message_suggests_a_glob_of_that_folder(
+    manager: GeminiFileManager, tmp_path: Path
+) -> None:
+    with pytest.raises(MediaAccessError) as info:
+        manager.upload(tmp_path)
+    assert f"'{tmp_path}/*.mp4'" in str(info.value)
+    assert info.value.rule == "io"
+
+
 def test_too_large_message_names_the_limit(manager: GeminiFileManager, tmp_path: Path) -> None:
     with pytest.raises(MediaTooLargeError) as info:
         manager.upload(_big_sparse(tmp_path))

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import json
+import traceback
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+from langchain_core.exceptions import ModelError
 from langchain_core.messages import ToolCall, ToolMessage
 from langchain_google_genai import ChatGoogleGenerativeAI
 from langchain_tests.integration_tests import ToolsIntegrationTests
@@ -234,3 +236,120 @@ def test_args_schema_holds_only_model_choices() -> None:
         "style",
     }
     assert detection.name == "gemini_detect_objects" and caption.name == "gemini_caption_image"
+
+
+# --- secrets ---------------------------------------------------------------------------------
+
+FAKE_KEY = "AIzaSyLEAK-CANARY-0123456789abcdefghij"
+
+
+def test_tool_reprs_are_short_and_never_show_the_key(tmp_path: Path) -> None:
+    llm = build_llm(model="gemini-2.5-flash", api_key=FAKE_KEY, base_url="http://127.0.0.1:9")
+    detection = GeminiObjectDetectionTool(llm=llm, allowed_dirs=[tmp_path], max_objects=5)
+    caption = GeminiImageCaptionTool(llm=llm, allowed_dirs=[])
+    for tool in (detection, caption):
+        for text in (repr(tool), str(tool)):
+            assert FAKE_KEY not in text
+            assert "model='gemini-2.5-flash'" in text
+            assert len(text) < 300  # the model's whole config is not dumped
+    assert repr(detection).startswith("GeminiObjectDetectionTool(model='gemini-2.5-flash', ")
+    assert "max_objects=5" in repr(detection)
+
+
+@pytest.mark.parametrize("tool_class", [GeminiObjectDetectionTool, GeminiImageCaptionTool])
+def test_a_rejected_key_never_shows_in_what_the_tool_raises(
+    server: FakeGeminiServer, photo: Path, tool_class: type[GeminiObjectDetectionTool]
+) -> None:
+    assert server.api_key != FAKE_KEY
+    llm = build_llm(model="gemini-2.5-flash", api_key=FAKE_KEY, base_url=server.url, max_retries=1)
+    tool = tool_class(llm=llm, allowed_dirs=[photo.parent])
+    args = (
+        {"image": str(photo), "target": "x"} if "target" in tool.args else {"images": [str(photo)]}
+    )
+    # A key the model cannot fix is not a ToolException: it reaches the developer, key-free.
+    with pytest.raises(ModelError) as info:
+        tool.invoke(call(tool.name, **args))
+    shown = "".join(traceback.format_exception(info.value))
+    assert "API key not valid" in shown
+    assert FAKE_KEY not in shown
+
+
+# --- bad input (issue 4): a tool error with a next step, never a traceback ------------------
+
+_JPEG = make_jpeg(64, 48)
+# (name, file bytes or None for a model-chosen reference, reference, next step in the message)
+BAD_INPUT = [
+    ("not an image", b"plain notes, whatever the name says", "notes.jpg", "Supported"),
+    ("corrupt JPEG", b"\xff\xd8\xff\xe0\x00\x10JFIF" + b"\x13" * 300, "bad.jpg", "Re-export"),
+    ("truncated JPEG", _JPEG[: len(_JPEG) // 2], "cut.jpg", "Re-export or re-download"),
+    ("missing file", None, "nope.jpg", "Check the path"),
+    ("URL that 404s", None, "{base}/gone.jpg", "check the link"),
+    ("URL that is HTML", None, "{base}/page.jpg", "Link to the image or video file itself"),
+    ("unknown Gemini file", None, "files/doesnotexist", "Upload the file again"),
+]
+
+
+@pytest.mark.parametrize(
+    ("name", "data", "ref", "next_step"), BAD_INPUT, ids=[row[0] for row in BAD_INPUT]
+)
+@pytest.mark.parametrize("tool_class", [GeminiObjectDetectionTool, GeminiImageCaptionTool])
+def test_bad_input_is_a_tool_error_with_a_next_step(
+    server: FakeGeminiServer,
+    llm: ChatGoogleGenerativeAI,
+    tmp_path: Path,
+    web: tuple[str, dict[str, tuple[int, str, bytes]]],
+    tool_class: type[GeminiObjectDetectionTool],
+    name: str,
+    data: bytes | None,
+    ref: str,
+    next_step: str,
+) -> None:
+    base, routes = web
+    routes["/page.jpg"] = (200, "text/html", b"<!DOCTYPE html><html><body>hi</body></html>")
+    if data is not None:
+        (tmp_path / ref).write_bytes(data)
+    reference = ref.format(base=base) if "{base}" in ref else ref
+    if "/" not in reference:
+        reference = str(tmp_path / reference)
+    tool = tool_class(llm=llm, allowed_dirs=[tmp_path], ssrf_guard=False)  # web is on loopback
+    args = {"image": reference, "target": "x"} if "target" in tool.args else {"images": [reference]}
+    message = tool.invoke(call(tool.name, **args))
+    assert message.status == "error", message.content
+    assert next_step in message.content
+    assert "Traceback" not in message.content
+    assert server.generate_requests() == [] and server.files == {}
+
+
+@pytest.mark.parametrize("rule", [{"block_reason": "SAFETY"}, {"finish_reason": "SAFETY"}])
+@pytest.mark.parametrize("tool_class", [GeminiObjectDetectionTool, GeminiImageCaptionTool])
+def test_safety_blocked_answer_is_a_tool_error_with_a_next_step(
+    server: FakeGeminiServer,
+    llm: ChatGoogleGenerativeAI,
+    photo: Path,
+    tool_class: type[GeminiObjectDetectionTool],
+    rule: dict[str, str],
+) -> None:
+    server.add_rule(**rule)
+    tool = tool_class(llm=llm, allowed_dirs=[photo.parent])
+    args = (
+        {"image": str(photo), "target": "x"} if "target" in tool.args else {"images": [str(photo)]}
+    )
+    message = tool.invoke(call(tool.name, **args))
+    assert message.status == "error"
+    assert "SAFETY" in message.content and "Rephrase the prompt" in message.content
+
+
+def test_max_tokens_cut_off_is_flagged_to_the_model(
+    server: FakeGeminiServer, llm: ChatGoogleGenerativeAI, photo: Path
+) -> None:
+    full = json.dumps([{"box_2d": [1, 1, 50, 50], "label": "a"}, {"box_2d": [60, 60, 90, 90]}])
+    server.add_rule(has_schema=True, text=full[: full.index("[60")], finish_reason="MAX_TOKENS")
+    server.add_rule(has_schema=False, text="A caption that was cut", finish_reason="MAX_TOKENS")
+    detector = GeminiObjectDetectionTool(llm=llm, allowed_dirs=[photo.parent])
+    message = detector.invoke(call(detector.name, image=str(photo), target="things"))
+    assert message.status == "success" and message.artifact["truncated"] is True
+    assert message.content.startswith("1 object") and "cut off" in message.content
+    captioner = GeminiImageCaptionTool(llm=llm, allowed_dirs=[photo.parent])
+    message = captioner.invoke(call(captioner.name, images=[str(photo)]))
+    assert message.content.startswith("A caption that was cut")
+    assert "cut off at Gemini's output token limit" in message.content

@@ -11,7 +11,6 @@ import hashlib
 import io
 import os
 import shutil
-import stat
 import tempfile
 import threading
 from collections.abc import Callable, Iterator
@@ -26,6 +25,7 @@ from ._media import (
     FILE_API_LIMIT_BYTES,
     IMAGE_MIME_TYPES,
     VIDEO_MIME_TYPES,
+    stat_local_file,
 )
 from ._sniff import SNIFF_BYTES, sniff_mime
 from .errors import MediaAccessError, MediaTooLargeError, UnsupportedMediaError
@@ -140,18 +140,14 @@ def _check_type(head: bytes, mime_type: str | None, label: str) -> str:
 def _from_path(path_like: str | os.PathLike[str], mime_type: str | None) -> UploadSource:
     shown = os.fspath(path_like)
     path = Path(os.path.expanduser(shown))
-    try:
-        info = path.stat()
-    except FileNotFoundError:
-        raise MediaAccessError(f"No such file: {shown}. Check the path.", rule="missing") from None
-    except OSError as exc:
-        raise MediaAccessError(f"Cannot read {shown}: {exc.strerror}.", rule="io") from exc
-    if stat.S_ISDIR(info.st_mode):
-        raise MediaAccessError(
-            f"{shown} is a folder; upload the files in it one by one, or use "
-            f"GeminiFileLoader with a glob such as '{shown}/*.mp4'.",
-            rule="io",
-        )
+    info = stat_local_file(
+        path,
+        shown,
+        folder_hint=(
+            "upload the files in it one by one, or use GeminiFileLoader with a glob such as "
+            f"'{shown}/*.mp4'."
+        ),
+    )
     _check_size(info.st_size, shown)
     try:
         with path.open("rb") as handle:

@@ -53,7 +53,13 @@ def _open(data: bytes, mime_type: str) -> Image.Image:
         _register_heif()
     try:
         img = Image.open(io.BytesIO(data))
-    except (UnidentifiedImageError, OSError, ValueError) as exc:
+    except UnidentifiedImageError as exc:
+        # Pillow's own message names an in-memory buffer, which tells the user nothing.
+        raise UnsupportedMediaError(
+            f"The {mime_type} data could not be read as an image; the file may be corrupt or "
+            "truncated. Re-export or re-download it."
+        ) from exc
+    except (OSError, ValueError) as exc:
         raise UnsupportedMediaError(
             f"The {mime_type} data could not be read as an image ({exc}); the file may be "
             "corrupt or truncated. Re-export or re-download it."

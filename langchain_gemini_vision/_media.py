@@ -406,6 +406,34 @@ def _check_path_allowed(path: Path, policy: MediaPolicy, shown: str) -> Path:
     )
 
 
+def stat_local_file(
+    path: Path,
+    shown: str,
+    *,
+    folder_hint: str = "pass a file (or use GeminiFileLoader with a glob).",
+) -> os.stat_result:
+    """``stat`` a local media file, turning "missing", "unreadable" and "a folder" into our errors.
+
+    Args:
+        path: The file to look at.
+        shown: How to name it in messages (what the caller passed).
+        folder_hint: The next step offered when ``path`` is a folder.
+
+    Raises:
+        MediaAccessError: ``rule="missing"`` when it does not exist, ``rule="io"`` when it
+            cannot be read or is a folder.
+    """
+    try:
+        info = path.stat()
+    except FileNotFoundError:
+        raise MediaAccessError(f"No such file: {shown}. Check the path.", rule="missing") from None
+    except OSError as exc:
+        raise MediaAccessError(f"Cannot read {shown}: {exc.strerror}.", rule="io") from exc
+    if stat.S_ISDIR(info.st_mode):
+        raise MediaAccessError(f"{shown} is a folder; {folder_hint}", rule="io")
+    return info
+
+
 def _read_path(
     ref: str | os.PathLike[str], policy: MediaPolicy, expect: str | None
 ) -> tuple[Path, str, int, bytes | None]:
@@ -413,19 +441,12 @@ def _read_path(
     shown = os.fspath(ref)
     path = Path(os.path.expanduser(shown))
     real = _check_path_allowed(path, policy, shown)
-    try:
-        info = real.stat()
-    except FileNotFoundError:
-        raise MediaAccessError(f"No such file: {shown}. Check the path.", rule="missing") from None
-    except OSError as exc:
-        raise MediaAccessError(f"Cannot read {shown}: {exc.strerror}.", rule="io") from exc
-    if stat.S_ISDIR(info.st_mode):
-        raise MediaAccessError(
-            f"{shown} is a folder; pass a file (or use GeminiFileLoader with a glob).", rule="io"
-        )
-    size = info.st_size
+    size = stat_local_file(real, shown).st_size
     if size == 0:
-        raise MediaAccessError(f"{shown} is empty (0 bytes).", rule="empty")
+        raise MediaAccessError(
+            f"{shown} is empty (0 bytes). Check that it was written or downloaded completely.",
+            rule="empty",
+        )
     if size > FILE_API_LIMIT_BYTES:
         raise MediaTooLargeError(
             f"{shown} is {size / 1024**3:.2f} GiB; the Gemini File API accepts at most 2 GB per "
@@ -460,12 +481,18 @@ def _from_bytes(
     data: bytes, source: str, expect: str | None, max_image_side: int | None
 ) -> PreparedMedia:
     if not data:
-        raise MediaAccessError(f"{source} is empty (0 bytes).", rule="empty")
+        raise MediaAccessError(
+            f"{source} is empty (0 bytes). Check that it was written or downloaded completely.",
+            rule="empty",
+        )
     mime = _check_supported(sniff_mime(data[:SNIFF_BYTES]), source, expect)
     kind = kind_of_mime(mime)
     if kind != "image":
         return PreparedMedia(kind, mime, source, data=data, size_bytes=len(data))
-    image = normalise_image(data, mime, max_side=max_image_side)
+    try:
+        image = normalise_image(data, mime, max_side=max_image_side)
+    except UnsupportedMediaError as exc:
+        raise UnsupportedMediaError(f"{source}: {exc}") from exc
     geometry = ImageGeometry(
         display_width=image.display_size[0],
         display_height=image.display_size[1],

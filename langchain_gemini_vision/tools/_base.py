@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import os
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterable
 from pathlib import Path
 from typing import Any, Literal, TypeVar
 
@@ -16,7 +16,7 @@ from langchain_core.tools import BaseTool, ToolException
 from langchain_google_genai import ChatGoogleGenerativeAI
 from pydantic import ConfigDict, Field, PrivateAttr
 
-from .._client import resolve_llm
+from .._client import model_name, resolve_llm
 from .._media import MediaPolicy
 from ..errors import (
     ConfigurationError,
@@ -71,6 +71,14 @@ class GeminiVisionBaseTool(BaseTool):
 
     _resolved_llm: ChatGoogleGenerativeAI | None = PrivateAttr(default=None)
     _policy: MediaPolicy | None = PrivateAttr(default=None)
+
+    def __repr_args__(self) -> Iterable[tuple[str | None, Any]]:
+        # Show the model by name: the default repr would print its whole ~900-character config.
+        for key, value in super().__repr_args__():
+            if key == "llm":
+                yield "model", model_name(value) if value is not None else None
+            else:
+                yield key, value
 
     def model_post_init(self, context: Any, /) -> None:
         # Fix the default folder at construction time, so a later chdir cannot widen access.

@@ -2,14 +2,12 @@
 
 import asyncio
 import uuid
-from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
 from langchain_core.callbacks import AsyncCallbackManagerForToolRun, CallbackManagerForToolRun
 from pydantic import BaseModel, Field
 
-from .._client import model_name
 from .._imaging import aprepare_image, prepare_image
 from .._media import PreparedMedia
 from ..annotate import annotate_image
@@ -25,15 +23,6 @@ from ..types import CaptionResult, DetectionResult
 from ._base import GeminiVisionBaseTool
 
 _IMAGE_REF = "a local file path, an https URL of the image file, or a Gemini file name (files/...)"
-
-
-def _readable_repr_args(args: Iterable[tuple[str | None, Any]]) -> Iterator[tuple[str | None, Any]]:
-    """The tool's non-default settings, with the model shown by name instead of its whole config."""
-    for key, value in args:
-        if key == "llm":
-            yield "model", model_name(value) if value is not None else None
-        else:
-            yield key, value
 
 
 class ImageCaptionInput(BaseModel):
@@ -77,9 +66,6 @@ class GeminiImageCaptionTool(GeminiVisionBaseTool):
     default_style: CaptionStyle = "detailed"
     max_image_side: int | None = None
     media_resolution: str | None = None
-
-    def __repr_args__(self) -> Iterable[tuple[str | None, Any]]:
-        return list(_readable_repr_args(super().__repr_args__()))
 
     def _options(self, style: CaptionStyle | None) -> dict[str, Any]:
         return {
@@ -159,9 +145,6 @@ class GeminiObjectDetectionTool(GeminiVisionBaseTool):
     with_masks: bool = False
     max_image_side: int | None = None
     media_resolution: str | None = None
-
-    def __repr_args__(self) -> Iterable[tuple[str | None, Any]]:
-        return list(_readable_repr_args(super().__repr_args__()))
 
     def _options(self) -> dict[str, Any]:
         return {

@@ -184,14 +184,15 @@ def bench_reuse(server: FakeGeminiServer) -> dict[str, float]:
         }
 
 
-def main() -> None:
+def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--quick", action="store_true")
     parser.add_argument("--child-upload", nargs=3, metavar=("URL", "KEY", "PATH"))
     args = parser.parse_args()
     if args.child_upload:
         child_upload(*args.child_upload)
-        return
+        return 0
+    verdicts: dict[str, bool] = {}
     with FakeGeminiServer() as server:
         print("== 3. reuse: second upload of identical content (64 MiB)")
         reuse = bench_reuse(server)
@@ -199,6 +200,7 @@ def main() -> None:
             f"  first: {reuse['first_upload_bytes']:,} bytes in {reuse['first_s']:.2f} s; "
             f"second: {reuse['second_upload_bytes']:,} bytes in {reuse['second_s']:.2f} s"
         )
+        verdicts["second upload sends 0 bytes"] = reuse["second_upload_bytes"] == 0
         if not args.quick:
             print("== 1. memory: upload of a 1 GiB file (client in a subprocess)")
             mem = bench_memory(server)
@@ -207,6 +209,7 @@ def main() -> None:
                 f"{mem['baseline_mib']:.0f} MiB, limit +64 MiB); {GIB / MIB / mem['seconds']:.0f} "
                 f"MiB/s incl. hashing; server peak +{mem['server_peak_increase_mib']:.1f} MiB"
             )
+            verdicts["1 GiB upload raises peak RSS <= 64 MiB"] = mem["increase_mib"] <= 64
         server.reset()
         n, horizon = (8, 10.0) if args.quick else (60, 30.0)
         print(f"== 2. activation: {n} files per strategy, ACTIVE after 0.5-{horizon:.0f} s")
@@ -228,7 +231,14 @@ def main() -> None:
             f"fixed 10 s {fixed_median:.2f} s at {fixed_rate:.2f}; "
             f"doubling {doubling[0]:.2f} s at {doubling[1]:.2f}"
         )
+        backoff = act["backoff"]
+        verdicts["ACTIVE noticed within 1 s (median)"] = backoff["median_latency_s"] <= 1.0
+        if not args.quick:  # the target is stated for files that activate within 30 s
+            verdicts["<= 1 poll/s on average"] = backoff["polls_per_s"] <= 1.0
+    for name, ok in verdicts.items():
+        print(f"{name}: {'PASS' if ok else 'FAIL'}")
+    return 0 if all(verdicts.values()) else 1
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

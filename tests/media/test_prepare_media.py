@@ -331,3 +331,36 @@ def test_tools_need_an_opt_in_for_gcs() -> None:
     assert info.value.rule == "gcs"
     allowed = MediaPolicy.for_tool([], allow_gcs=True)
     assert prepare_media("gs://bucket/clip.mp4", policy=allowed).file_uri == "gs://bucket/clip.mp4"
+
+
+def _heic(width: int, height: int, orientation: int = 1) -> bytes:
+    import pillow_heif
+
+    pillow_heif.register_heif_opener()
+    out = io.BytesIO()
+    exif = Image.Exif()
+    if orientation != 1:
+        exif[0x0112] = orientation
+    Image.new("RGB", (width, height), (10, 200, 30)).save(out, format="HEIF", exif=exif.tobytes())
+    return out.getvalue()
+
+
+def test_heic_passes_through_with_its_size() -> None:
+    data = _heic(64, 48)
+    prepared = prepare_media(data)
+    assert prepared.mime_type == "image/heic" and prepared.data == data
+    assert prepared.geometry is not None
+    assert (prepared.geometry.display_width, prepared.geometry.display_height) == (64, 48)
+
+
+def test_heic_needing_work_is_sent_as_upright_png() -> None:
+    prepared = prepare_media(_heic(64, 48), max_image_side=32)
+    assert prepared.mime_type == "image/png" and prepared.data is not None
+    assert _decoded(prepared.data).size == (32, 24)
+
+
+def test_heic_without_the_extra_says_how_to_install_it(monkeypatch: pytest.MonkeyPatch) -> None:
+    data = _heic(16, 16)
+    monkeypatch.setitem(__import__("sys").modules, "pillow_heif", None)  # import now fails
+    with pytest.raises(UnsupportedMediaError, match=r"langchain-gemini-vision\[heif\]"):
+        prepare_media(data)

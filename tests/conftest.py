@@ -14,3 +14,11 @@ def fake_server() -> Iterator[FakeGeminiServer]:
     """A running FakeGeminiServer with default settings, stopped after the test."""
     with FakeGeminiServer() as server:
         yield server
+
+
+@pytest.fixture(autouse=True)
+def _isolated_upload_index(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Keep every test's File API reuse index out of the user's cache and out of other tests."""
+    monkeypatch.setenv("GEMINI_VISION_CACHE_DIR", str(tmp_path_factory.mktemp("upload-index")))

@@ -24,6 +24,7 @@ import contextlib
 import io
 import json
 import math
+import os
 import re
 import tempfile
 from collections.abc import Iterator, Sequence
@@ -651,6 +652,19 @@ class DemoSession:
 
 
 @contextlib.contextmanager
+def _scoped_env(name: str, value: str) -> Iterator[None]:
+    previous = os.environ.get(name)
+    os.environ[name] = value
+    try:
+        yield
+    finally:
+        if previous is None:
+            os.environ.pop(name, None)
+        else:
+            os.environ[name] = previous
+
+
+@contextlib.contextmanager
 def demo_session(
     folder: str | Path | None = None, *, offline: bool | None = None
 ) -> Iterator[DemoSession]:
@@ -679,6 +693,8 @@ def demo_session(
                 banner=f"LIVE: calling the Gemini API ({model}) with the key from the environment.",
             )
             return
+        # Uploads to a throwaway emulator must not land in the user's real reuse index.
+        stack.enter_context(_scoped_env("GEMINI_VISION_CACHE_DIR", str(samples.folder / ".index")))
         server = stack.enter_context(demo_server())
         install_agent_script(server, samples)
         yield DemoSession(

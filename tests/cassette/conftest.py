@@ -147,12 +147,6 @@ def cassette_backend(request: pytest.FixtureRequest) -> Iterator[CassetteBackend
     yield CassetteBackend(build_llm(max_retries=2), None, "live")
 
 
-@pytest.fixture(autouse=True)
-def _isolated_upload_index(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    # A reuse index left by another run would turn a recorded upload into a files.get.
-    monkeypatch.setenv("GEMINI_VISION_CACHE_DIR", str(tmp_path / "cache"))
-
-
 SAMPLES_DIR = Path(tempfile.mkdtemp(prefix="lcgv-cassette-samples-"))
 SAMPLES: DemoSamples = write_samples(SAMPLES_DIR)
 """Deterministic sample media, the same bytes at record and replay time."""

@@ -24,7 +24,7 @@ from .errors import (
     ResponseParseError,
     UnsupportedMediaError,
 )
-from .files import GeminiFileManager, PollPolicy
+from .files import GeminiFileManager, PollPolicy, RetryPolicy
 from .toolkit import GeminiVisionToolkit
 from .transcription import atranscribe_video, transcribe_video
 from .types import (
@@ -66,6 +66,7 @@ __all__ = [
     "PollPolicy",
     "ResponseBlockedError",
     "ResponseParseError",
+    "RetryPolicy",
     "TokenUsage",
     "Transcript",
     "TranscriptSegment",

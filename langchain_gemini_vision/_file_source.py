@@ -71,7 +71,11 @@ class UploadSource:
 
     @contextlib.contextmanager
     def open(self) -> Iterator[BinaryIO]:
-        """A binary stream at the first byte to send (closed after, unless it is the caller's)."""
+        """A binary stream at the first byte to send (closed after, unless it is the caller's).
+
+        Each upload attempt opens the source again, so a retried upload restarts from the first
+        byte: a path is re-opened, bytes are re-wrapped, a caller's stream is sought back.
+        """
         if self.path is not None:
             with self.path.open("rb") as handle:
                 yield handle

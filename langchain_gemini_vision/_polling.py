@@ -126,13 +126,19 @@ def error_status(exc: BaseException) -> int | None:
     return None
 
 
+# Transport error base classes by top-level module: the SDK talks through httpx2 (or httpx), and
+# through aiohttp for async calls when that is installed.
+_TRANSPORT_ERRORS = {
+    "httpx": ("TransportError", "TimeoutException"),
+    "httpx2": ("TransportError", "TimeoutException"),
+    "aiohttp": ("ClientConnectionError", "ClientPayloadError", "ServerTimeoutError"),
+}
+
+
 def is_transport_error(exc: BaseException) -> bool:
-    """Connection resets, timeouts and the like from httpx / httpx2 (worth retrying)."""
+    """Connection resets, timeouts and the like from httpx / httpx2 / aiohttp (worth retrying)."""
     for cls in type(exc).__mro__:
-        if cls.__module__.split(".")[0] in ("httpx", "httpx2") and cls.__name__ in (
-            "TransportError",
-            "TimeoutException",
-        ):
+        if cls.__name__ in _TRANSPORT_ERRORS.get(cls.__module__.split(".")[0], ()):
             return True
     return isinstance(exc, (ConnectionError, TimeoutError))
 

@@ -15,14 +15,16 @@ from __future__ import annotations
 import asyncio
 import builtins
 import contextlib
+import functools
 import logging
 import os
+import random
 import threading
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import datetime, timezone
-from typing import Any
+from typing import Any, TypeVar
 
 from langchain_google_genai import ChatGoogleGenerativeAI
 
@@ -38,6 +40,7 @@ from ._file_source import (
 )
 from ._media import PreparedMedia, file_api_name, kind_of_mime
 from ._polling import PollCallback, PollLoop, PollPolicy, error_status, is_transient
+from ._retry import RetryPolicy, RetryStep, retry_step
 from .errors import (
     ConfigurationError,
     FileProcessingError,
@@ -52,6 +55,7 @@ __all__ = [
     "FileRef",
     "GeminiFileManager",
     "PollPolicy",
+    "RetryPolicy",
     "arouted_media",
     "routed_media",
 ]
@@ -63,6 +67,7 @@ OWNED_PREFIX = "lcgv-"
 DEFAULT_ENDPOINT = "https://generativelanguage.googleapis.com"
 _ALL_FILES = "the project's files"
 _MAX_DISPLAY_NAME = 512
+_T = TypeVar("_T")
 
 FileRef = Any
 """A File API file: ``files/<id>``, its https URI, a ``GeminiFile`` or a ``google.genai`` File."""
@@ -86,6 +91,13 @@ def _name_of(file: FileRef) -> str:
     raise InvalidRequestError(f"Cannot use a {type(file).__name__} as a File API file.")
 
 
+def _page_config(page_size: int, token: str | None) -> dict[str, Any]:
+    config: dict[str, Any] = {"page_size": page_size}
+    if token:
+        config["page_token"] = token
+    return config
+
+
 def _key_rejected(exc: BaseException, status: int | None) -> bool:
     """Whether the API refused the key itself (``API_KEY_INVALID``, or 401), not the request."""
     if status == 401:
@@ -99,10 +111,32 @@ def _key_rejected(exc: BaseException, status: int | None) -> bool:
     return "API_KEY_INVALID" in reasons or "API key not valid" in str(exc)
 
 
-def _api_error(exc: BaseException, name: str, action: str, *, waiting: bool = False) -> Exception:
-    """Map a google-genai error to one of ours, with a next step (never the key itself)."""
+def _api_error(
+    exc: BaseException,
+    name: str,
+    action: str,
+    *,
+    waiting: bool = False,
+    step: RetryStep | None = None,
+    attempts: int = 1,
+) -> Exception:
+    """Map a google-genai error to one of ours, with a next step (never the key itself).
+
+    ``step`` and ``attempts`` say how the retry loop gave up, so the message can tell that the
+    call was tried several times, or that the server asked for a longer wait than allowed.
+    """
     status = error_status(exc)
     message = str(getattr(exc, "message", "") or "").strip().rstrip(".")
+    if step is not None and step.too_long and step.server_delay_s is not None:
+        return GeminiVisionError(
+            f"The File API asked to retry in {step.server_delay_s:.0f} s while trying to {action} "
+            f"{name} ({step.reason}{': ' + message if message else ''}), longer than the "
+            f"{step.max_delay_s:g} s this manager waits between attempts, so the call gave up at "
+            "once. Retry after that delay, or allow longer waits with GeminiFileManager("
+            "retry_policy=RetryPolicy(max_delay_s=...))."
+        )
+    if step is not None and step.transient and attempts > 1:
+        name = f"{name} after {attempts} attempts"
     if _key_rejected(exc, status):
         return ConfigurationError(
             f"Gemini rejected the API key while trying to {action} {name} (HTTP {status}"
@@ -142,44 +176,23 @@ def _api_error(exc: BaseException, name: str, action: str, *, waiting: bool = Fa
             f"The File API refused to {action} {name}: HTTP {status}"
             f"{': ' + message if message else ''}." + (" Retry later." if status >= 500 else "")
         )
-    return GeminiVisionError(f"Could not {action} {name}: {type(exc).__name__}: {exc}")
+    return GeminiVisionError(
+        f"Could not {action} {name}: {type(exc).__name__}: {str(exc).rstrip('.')}. Check the "
+        "network connection and retry."
+    )
 
 
-@contextlib.contextmanager
-def _api_errors(name: str, action: str, *, transient: bool = True) -> Iterator[None]:
-    """Turn google-genai API errors raised in the block into ours (see :func:`_api_error`).
+def _delete_answer(exc: BaseException, attempt: int, missing_ok: bool) -> bool | None:
+    """What ``delete`` returns when ``exc`` says the file is gone; None when it does not.
 
-    Anything that is not an API error passes through unchanged, except transport errors
-    (resets, timeouts) when ``transient`` is True: those are mapped too, so callers get a
-    ``GeminiVisionError`` they can retry. Works around sync and ``await``-ing code alike.
+    "Gone" is a 404, or the 403 the live API answers alike for unknown and expired files. After
+    a retry it means success: the attempt that seemed to fail may well have deleted the file.
     """
-    try:
-        yield
-    except Exception as exc:
-        if error_status(exc) is None and not (transient and is_transient(exc)):
-            raise
-        raise _api_error(exc, name, action) from exc
-
-
-@dataclass
-class _Deletion:
-    deleted: bool = True
-
-
-@contextlib.contextmanager
-def _deleting(name: str, *, missing_ok: bool) -> Iterator[_Deletion]:
-    """Map errors of a delete call; a file already gone is success (``deleted=False``).
-
-    "Gone" is a 404, or the 403 the live API answers alike for unknown and expired files.
-    """
-    outcome = _Deletion()
-    try:
-        with _api_errors(name, "delete", transient=False):
-            yield outcome
-    except MediaAccessError as exc:
-        if not (missing_ok and exc.rule in ("not_found", "permission")):
-            raise
-        outcome.deleted = False
+    if error_status(exc) not in (403, 404):
+        return None
+    if attempt > 1:
+        return True
+    return False if missing_ok else None
 
 
 def _emit(event: str, data: dict[str, Any]) -> None:
@@ -219,9 +232,12 @@ class GeminiFileManager:
         reuse: Reuse an ACTIVE remote file with identical content (sha256) instead of uploading.
         reuse_margin_s: Reuse only files with at least this many seconds before they expire.
         poll_policy: Backoff and deadline of :meth:`wait_until_active`.
-        sleep: Sleep function of the sync waiter (inject a fake one in tests).
+        retry_policy: How uploads, gets, listings and deletions are retried after a transient
+            failure (429, 5xx, dropped connection); ``RetryPolicy(attempts=1)`` disables it.
+            Polling has its own schedule and retries until its deadline.
+        sleep: Sleep function of the sync waiter and retries (inject a fake one in tests).
         clock: Monotonic clock of both waiters.
-        asleep: Sleep coroutine of the async waiter.
+        asleep: Sleep coroutine of the async waiter and retries.
         owned_prefix: Display-name prefix that marks files this library uploaded.
 
     Example:
@@ -238,6 +254,7 @@ class GeminiFileManager:
         reuse: bool = True,
         reuse_margin_s: float = 3600.0,
         poll_policy: PollPolicy | None = None,
+        retry_policy: RetryPolicy | None = None,
         sleep: Callable[[float], None] = time.sleep,
         clock: Callable[[], float] = time.monotonic,
         asleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
@@ -247,11 +264,13 @@ class GeminiFileManager:
         self.reuse = reuse
         self.reuse_margin_s = reuse_margin_s
         self.poll_policy = poll_policy or PollPolicy()
+        self.retry_policy = retry_policy or RetryPolicy()
         self.owned_prefix = owned_prefix
         self._index = FileIndex(cache_dir)
         self._sleep = sleep
         self._clock = clock
         self._asleep = asleep
+        self._rng = random.Random()
 
     def __repr__(self) -> str:
         # The model's name and endpoint only: never the client, whose config holds the key.
@@ -301,6 +320,59 @@ class GeminiFileManager:
     def _reuse_key(self, src: UploadSource) -> str:
         return FileIndex.key(self._endpoint, src.sha256_hex())
 
+    # ---- retrying: one decision, a sync and an async loop -------------------------------------
+
+    def _after_failure(self, exc: Exception, attempt: int, name: str, action: str) -> float:
+        """Seconds to wait before the next attempt, or raise what the caller should see.
+
+        Errors that are neither API nor transport errors (ours, cancellation, bugs) pass through
+        unchanged; API and transport errors are mapped by :func:`_api_error`.
+        """
+        step = retry_step(self.retry_policy, exc, attempt, self._rng)
+        if step.retry:
+            # The reason is a status or a class name: never the error text, never the key.
+            logger.info(
+                "Retrying %s of %s in %.2f s after %s (attempt %d of %d failed)",
+                action,
+                name,
+                step.delay_s,
+                step.reason,
+                attempt,
+                self.retry_policy.attempts,
+            )
+            return step.delay_s
+        if error_status(exc) is None and not step.transient:
+            raise exc
+        raise _api_error(exc, name, action, step=step, attempts=attempt) from exc
+
+    def _retrying(self, call: Callable[[int], _T], name: str, action: str) -> _T:
+        """Run ``call(attempt)`` until it succeeds or :meth:`_after_failure` gives up."""
+        attempt = 1
+        while True:
+            try:
+                return call(attempt)
+            except Exception as exc:
+                delay = self._after_failure(exc, attempt, name, action)
+            self._sleep(delay)
+            attempt += 1
+
+    async def _aretrying(self, call: Callable[[int], Awaitable[_T]], name: str, action: str) -> _T:
+        """Async twin of :meth:`_retrying` (waits with the async sleep; cancellable there)."""
+        attempt = 1
+        while True:
+            try:
+                return await call(attempt)
+            except Exception as exc:
+                delay = self._after_failure(exc, attempt, name, action)
+            await self._asleep(delay)
+            attempt += 1
+
+    def _list_page(self, config: dict[str, Any], _attempt: int) -> Any:
+        return self.client.files.list(config=config)
+
+    async def _alist_page(self, config: dict[str, Any], _attempt: int) -> Any:
+        return await self.client.aio.files.list(config=config)
+
     # ---- sync API ---------------------------------------------------------------------------
 
     def get(self, file: FileRef) -> GeminiFile:
@@ -318,8 +390,8 @@ class GeminiFileManager:
                 another project (``rule="permission"``).
         """
         name = _name_of(file)
-        with _api_errors(name, "read"):
-            return GeminiFile.from_sdk(self.client.files.get(name=name))
+        sdk_file = self._retrying(lambda _: self.client.files.get(name=name), name, "read")
+        return GeminiFile.from_sdk(sdk_file)
 
     def list(self, *, page_size: int = 100) -> Iterator[GeminiFile]:
         """Iterate over the project's files, fetching pages lazily as you go.
@@ -332,11 +404,19 @@ class GeminiFileManager:
 
         Raises:
             ConfigurationError: The API key was rejected.
-            GeminiVisionError: The API refused the listing (rate limit, server error).
+            GeminiVisionError: The API refused the listing (rate limit, server error), or the
+                network failed, more often than the retry policy allows.
         """
-        with _api_errors(_ALL_FILES, "list", transient=False):
-            for item in self.client.files.list(config={"page_size": page_size}):
+        token: str | None = None
+        while True:
+            # Pages are fetched one by one, so a failed page is retried on its own.
+            config = _page_config(page_size, token)
+            pager = self._retrying(functools.partial(self._list_page, config), _ALL_FILES, "list")
+            for item in pager.page:
                 yield GeminiFile.from_sdk(item)
+            token = pager.config.get("page_token")
+            if not token:
+                return
 
     def delete(self, file: FileRef, *, missing_ok: bool = True) -> bool:
         """Delete a file; True if it was deleted, False if it was already gone.
@@ -347,7 +427,9 @@ class GeminiFileManager:
                 unknown and expired files) as success, returning False.
 
         Returns:
-            True when this call deleted the file, False when it was already gone.
+            True when this call deleted the file, False when it was already gone. A "gone"
+            answer to a retried attempt counts as deleted (whatever the ``missing_ok``): the
+            attempt that seemed to fail may have deleted the file.
 
         Raises:
             ConfigurationError: The API key was rejected.
@@ -355,9 +437,18 @@ class GeminiFileManager:
         """
         name = _name_of(file)
         self._index.forget(name=name)
-        with _deleting(name, missing_ok=missing_ok) as outcome:
-            self.client.files.delete(name=name)
-        return outcome.deleted
+
+        def attempt_delete(attempt: int) -> bool:
+            try:
+                self.client.files.delete(name=name)
+            except Exception as exc:
+                answer = _delete_answer(exc, attempt, missing_ok)
+                if answer is None:
+                    raise
+                return answer
+            return True
+
+        return self._retrying(attempt_delete, name, "delete")
 
     def delete_owned(self) -> builtins.list[str]:
         """Delete every file whose display name carries this library's prefix.
@@ -384,6 +475,11 @@ class GeminiFileManager:
         is streamed in 8 MiB chunks, never held whole in memory. The returned file may still be
         PROCESSING: pass it to :meth:`wait_until_active`.
 
+        A transient failure before the server returns the finished file (on the start request or
+        any chunk) restarts the whole upload from the first byte, as ``retry_policy`` allows: the
+        source is re-opened (a file object is sought back to where the upload started) and
+        ``on_progress`` starts again from 0.
+
         Args:
             source: A path, bytes, or a binary file object (uploaded from its current position).
             mime_type: The content's MIME type; sniffed from the bytes when omitted.
@@ -409,51 +505,70 @@ class GeminiFileManager:
         mime_type: str | None,
         display_name: str | None,
         on_progress: ProgressCallback | None,
-        cancelled: threading.Event | None = None,
     ) -> tuple[GeminiFile, bool]:
         """Upload or reuse; the flag says whether this call created the file."""
         src = open_source(source, mime_type=mime_type)
         try:
             if self.reuse:
-                found = self._find_reusable(src)
-                if found is not None:
-                    return found, False
-            uploaded = self._send(src, display_name, on_progress, cancelled)
-            if self.reuse:
-                self._index.remember(self._reuse_key(src), uploaded.name, uploaded.expiration_time)
+                key, name = self._reuse_lookup(src)
+                if name is not None:
+                    found, stale = self._reuse_verdict(src, self._get_or_error(name))
+                    if stale:
+                        self._index.forget(key=key)
+                    if found is not None:
+                        return found, False
+            report = self._reporter(on_progress, src.label)
+            uploaded = self._retrying(
+                lambda _: self._transfer(src, display_name, report, None), src.label, "upload"
+            )
             return uploaded, True
         finally:
             src.cleanup()
 
-    def _find_reusable(self, src: UploadSource) -> GeminiFile | None:
-        key = self._reuse_key(src)
-        name = self._index.lookup(key)
-        if name is None:
-            return None
-        try:
-            remote = self.get(name)
-        except MediaAccessError:
-            self._index.forget(key=key)
-            return None
-        except GeminiVisionError:  # transient trouble: just upload
-            return None
-        if not self._usable(remote, src.sha256_hex()):
-            self._index.forget(key=key)
-            return None
-        logger.info("Reusing %s for %s (same sha256)", remote.name, src.label)
-        return remote
+    # ---- the upload's steps (shared by both uploaders) -----------------------------------------
 
-    def _send(
+    def _reuse_lookup(self, src: UploadSource) -> tuple[str, str | None]:
+        """The reuse key (hashing the content: blocking) and the file it last named, if any."""
+        key = self._reuse_key(src)
+        return key, self._index.lookup(key)
+
+    def _get_or_error(self, name: str) -> GeminiFile | GeminiVisionError:
+        try:
+            return self.get(name)
+        except GeminiVisionError as exc:
+            return exc
+
+    def _reuse_verdict(
+        self, src: UploadSource, remote: GeminiFile | GeminiVisionError
+    ) -> tuple[GeminiFile | None, bool]:
+        """The file to reuse (None: upload), and whether the index entry is stale."""
+        if isinstance(remote, MediaAccessError):
+            return None, True
+        if isinstance(remote, GeminiVisionError):  # still failing after retries: just upload
+            return None, False
+        if not self._usable(remote, src.sha256_hex()):
+            return None, True
+        logger.info("Reusing %s for %s (same sha256)", remote.name, src.label)
+        return remote, False
+
+    def _remember(self, src: UploadSource, uploaded: GeminiFile) -> None:
+        if self.reuse:
+            self._index.remember(self._reuse_key(src), uploaded.name, uploaded.expiration_time)
+
+    def _transfer(
         self,
         src: UploadSource,
         display_name: str | None,
-        on_progress: ProgressCallback | None,
+        report: ProgressCallback,
         cancelled: threading.Event | None,
     ) -> GeminiFile:
-        """Stream the bytes through the SDK's resumable upload (blocking)."""
-        report = self._reporter(on_progress, src.label)
+        """One attempt: stream the bytes through the SDK's resumable upload (blocking).
+
+        Raises the SDK's errors unmapped, for the retry loop to judge. Once the SDK returns, the
+        file exists: nothing after that point raises anything the loop would retry.
+        """
         config = {"mime_type": src.mime_type, "display_name": self._display_name(display_name, src)}
-        with _api_errors(src.label, "upload"), src.open() as raw:
+        with src.open() as raw:
             reader = ProgressReader(raw, src.size, report, cancelled)
             sdk_file = self.client.files.upload(file=reader, config=config)
         uploaded = GeminiFile.from_sdk(sdk_file)
@@ -462,6 +577,9 @@ class GeminiFileManager:
             self.delete(uploaded.name)
             raise UploadCancelled("upload cancelled after finalising")
         report(src.size, src.size)
+        # Remembered here, in the attempt, so that the async uploader has no await point left
+        # between the file's creation and handing it back (a cancel there would orphan it).
+        self._remember(src, uploaded)
         return uploaded
 
     def wait_until_active(
@@ -593,23 +711,41 @@ class GeminiFileManager:
     async def aget(self, file: FileRef) -> GeminiFile:
         """Async twin of :meth:`get`."""
         name = _name_of(file)
-        with _api_errors(name, "read"):
-            return GeminiFile.from_sdk(await self.client.aio.files.get(name=name))
+        sdk_file = await self._aretrying(
+            lambda _: self.client.aio.files.get(name=name), name, "read"
+        )
+        return GeminiFile.from_sdk(sdk_file)
 
     async def alist(self, *, page_size: int = 100) -> AsyncIterator[GeminiFile]:
         """Async twin of :meth:`list`."""
-        with _api_errors(_ALL_FILES, "list", transient=False):
-            pager = await self.client.aio.files.list(config={"page_size": page_size})
-            async for item in pager:
+        token: str | None = None
+        while True:
+            config = _page_config(page_size, token)
+            pager = await self._aretrying(
+                functools.partial(self._alist_page, config), _ALL_FILES, "list"
+            )
+            for item in pager.page:
                 yield GeminiFile.from_sdk(item)
+            token = pager.config.get("page_token")
+            if not token:
+                return
 
     async def adelete(self, file: FileRef, *, missing_ok: bool = True) -> bool:
         """Async twin of :meth:`delete`."""
         name = _name_of(file)
         await asyncio.to_thread(self._index.forget, name=name)
-        with _deleting(name, missing_ok=missing_ok) as outcome:
-            await self.client.aio.files.delete(name=name)
-        return outcome.deleted
+
+        async def attempt_delete(attempt: int) -> bool:
+            try:
+                await self.client.aio.files.delete(name=name)
+            except Exception as exc:
+                answer = _delete_answer(exc, attempt, missing_ok)
+                if answer is None:
+                    raise
+                return answer
+            return True
+
+        return await self._aretrying(attempt_delete, name, "delete")
 
     async def adelete_owned(self) -> builtins.list[str]:
         """Async twin of :meth:`delete_owned`."""
@@ -626,10 +762,11 @@ class GeminiFileManager:
     ) -> GeminiFile:
         """Async twin of :meth:`upload`.
 
-        File reading, hashing and the chunked transfer run in a worker thread so the event loop
-        never blocks on disk I/O (``on_progress`` is called from that thread). Cancelling the
-        awaiting task aborts the transfer before it is finalised; if the last chunk was already
-        sent, the new file is deleted before the cancellation propagates.
+        File reading, hashing and each transfer attempt run in a worker thread so the event loop
+        never blocks on disk I/O (``on_progress`` is called from that thread); waits between
+        attempts use the async sleep. Cancelling the awaiting task aborts the transfer before it
+        is finalised; if the last chunk was already sent, the new file is deleted before the
+        cancellation propagates. A cancelled upload is never retried.
         """
         return (await self._aupload(source, mime_type, display_name, on_progress))[0]
 
@@ -640,9 +777,35 @@ class GeminiFileManager:
         display_name: str | None,
         on_progress: ProgressCallback | None,
     ) -> tuple[GeminiFile, bool]:
+        src = await _aopen_source(source, mime_type)
+        try:
+            if self.reuse:
+                key, name = await asyncio.to_thread(self._reuse_lookup, src)
+                if name is not None:
+                    try:
+                        remote: GeminiFile | GeminiVisionError = await self.aget(name)
+                    except GeminiVisionError as exc:
+                        remote = exc
+                    found, stale = self._reuse_verdict(src, remote)
+                    if stale:
+                        await asyncio.to_thread(self._index.forget, key=key)
+                    if found is not None:
+                        return found, False
+            report = self._reporter(on_progress, src.label)
+            uploaded = await self._aretrying(
+                lambda _: self._atransfer(src, display_name, report), src.label, "upload"
+            )
+            return uploaded, True
+        finally:
+            src.cleanup()
+
+    async def _atransfer(
+        self, src: UploadSource, display_name: str | None, report: ProgressCallback
+    ) -> GeminiFile:
+        """One upload attempt in a worker thread; cancelling it leaves no file behind."""
         cancelled = threading.Event()
         worker = asyncio.ensure_future(
-            asyncio.to_thread(self._upload, source, mime_type, display_name, on_progress, cancelled)
+            asyncio.to_thread(self._transfer, src, display_name, report, cancelled)
         )
         try:
             return await asyncio.shield(worker)
@@ -651,12 +814,12 @@ class GeminiFileManager:
             # Let the worker stop before we report cancellation, so a cancelled upload never
             # leaves an orphan: it aborts before finalising, deletes a file it finalised after
             # the flag was set, or (when the flag came too late) hands the file back to us.
-            leftover: tuple[GeminiFile, bool] | None = None
+            leftover: GeminiFile | None = None
             with contextlib.suppress(BaseException):
                 leftover = await asyncio.shield(worker)
-            if leftover is not None and leftover[1]:
+            if leftover is not None:
                 with contextlib.suppress(BaseException):
-                    await asyncio.shield(asyncio.to_thread(self.delete, leftover[0]))
+                    await asyncio.shield(asyncio.to_thread(self.delete, leftover))
             raise
 
     async def await_until_active(
@@ -699,6 +862,21 @@ class GeminiFileManager:
         finally:
             if created:
                 await _shielded_delete(self, file)
+
+
+async def _aopen_source(source: UploadInput, mime_type: str | None) -> UploadSource:
+    """:func:`open_source` in a worker thread; a spool file made for a cancelled call is removed."""
+    worker = asyncio.ensure_future(asyncio.to_thread(open_source, source, mime_type=mime_type))
+    try:
+        return await asyncio.shield(worker)
+    except asyncio.CancelledError:
+        worker.add_done_callback(_cleanup_opened)
+        raise
+
+
+def _cleanup_opened(worker: asyncio.Future[UploadSource]) -> None:
+    if not worker.cancelled() and worker.exception() is None:
+        worker.result().cleanup()
 
 
 async def _shielded_delete(manager: GeminiFileManager, file: FileRef) -> None:

@@ -138,7 +138,8 @@ def test_text_mode_stream_is_refused(server: FakeGeminiServer, manager: GeminiFi
 def test_upload_refused_by_the_server_is_typed_and_leaves_nothing(
     server: FakeGeminiServer, manager: GeminiFileManager
 ) -> None:
-    server.inject_fault(503, path_contains="upload_id=")
+    # More failures than the retry policy's attempts: the last one surfaces.
+    server.inject_fault(503, times=4, path_contains="upload_id=")
     with pytest.raises(GeminiVisionError, match="HTTP 503"):
         manager.upload(make_mp4(2))
     assert server.files == {}

@@ -236,7 +236,7 @@ class PreparedMedia:
         sibling ``videoMetadata`` of the part) through langchain-google-genai.
 
         Raises:
-            MediaAccessError: The medium still needs uploading (call ``files.route_media`` first).
+            MediaAccessError: The medium still needs uploading (call ``files.routed_media`` first).
         """
         block: dict[str, Any] = {"type": "media"}
         if self.file_uri is not None:
@@ -249,7 +249,7 @@ class PreparedMedia:
         else:
             raise MediaAccessError(
                 f"{self.source} is too large to send inline ({self.size_bytes} bytes); it must be "
-                "uploaded through the File API first (files.route_media does this).",
+                "uploaded through the File API first (files.routed_media does this).",
                 rule="size",
             )
         if video_metadata:

@@ -8,6 +8,10 @@ identical content across runs, and deletion of only the files this library creat
 ``routed_media`` / ``arouted_media`` are what every capability uses: they turn a ``PreparedMedia``
 that is too big to send inline (or that names a File API file) into one that references an ACTIVE
 file, and delete temporary uploads afterwards.
+
+This module is the public face. The steps live in ``_file_uploading``, ``_file_waiting``,
+``_file_retrying``, ``_file_errors``, ``_file_events`` and ``_file_refs``; the routing functions in
+``_media_routing`` (re-exported here, like ``PollPolicy`` and ``RetryPolicy``).
 """
 
 from __future__ import annotations
@@ -16,38 +20,25 @@ import asyncio
 import builtins
 import contextlib
 import functools
-import logging
 import os
 import random
-import threading
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
-from dataclasses import replace
-from datetime import datetime, timezone
 from typing import Any, TypeVar
 
 from langchain_google_genai import ChatGoogleGenerativeAI
 
 from ._client import genai_client, model_name, resolve_llm
+from ._file_errors import delete_answer
 from ._file_index import FileIndex
-from ._file_source import (
-    ProgressCallback,
-    ProgressReader,
-    UploadCancelled,
-    UploadInput,
-    UploadSource,
-    open_source,
-)
-from ._media import PreparedMedia, file_api_name, kind_of_mime
-from ._polling import PollCallback, PollLoop, PollPolicy, error_status, is_transient
-from ._retry import RetryPolicy, RetryStep, retry_step
-from .errors import (
-    ConfigurationError,
-    FileProcessingError,
-    GeminiVisionError,
-    InvalidRequestError,
-    MediaAccessError,
-)
+from ._file_refs import FileRef, name_of
+from ._file_retrying import aretrying, retrying
+from ._file_source import ProgressCallback, UploadInput
+from ._file_uploading import aupload_or_reuse, shielded_delete, upload_or_reuse
+from ._file_waiting import apoll_until_active, poll_until_active
+from ._media_routing import arouted_media, routed_media
+from ._polling import PollCallback, PollPolicy
+from ._retry import RetryPolicy
 from .types import GeminiFile
 
 __all__ = [
@@ -60,35 +51,11 @@ __all__ = [
     "routed_media",
 ]
 
-logger = logging.getLogger(__name__)
-
 OWNED_PREFIX = "lcgv-"
 """Display-name prefix of files this library uploads; ``delete_owned`` deletes only these."""
 DEFAULT_ENDPOINT = "https://generativelanguage.googleapis.com"
 _ALL_FILES = "the project's files"
-_MAX_DISPLAY_NAME = 512
 _T = TypeVar("_T")
-
-FileRef = Any
-"""A File API file: ``files/<id>``, its https URI, a ``GeminiFile`` or a ``google.genai`` File."""
-
-
-def _name_of(file: FileRef) -> str:
-    """``files/<id>`` for any accepted file reference."""
-    if isinstance(file, GeminiFile):
-        return file.name
-    if isinstance(file, str):
-        name = file_api_name(file)
-        if name:
-            return name
-        raise InvalidRequestError(
-            f"{file[:100]!r} is not a Gemini File API name: expected 'files/<id>' or "
-            "'https://generativelanguage.googleapis.com/v1beta/files/<id>'."
-        )
-    name = getattr(file, "name", None)
-    if isinstance(name, str) and name.startswith("files/"):
-        return name
-    raise InvalidRequestError(f"Cannot use a {type(file).__name__} as a File API file.")
 
 
 def _page_config(page_size: int, token: str | None) -> dict[str, Any]:
@@ -96,125 +63,6 @@ def _page_config(page_size: int, token: str | None) -> dict[str, Any]:
     if token:
         config["page_token"] = token
     return config
-
-
-def _key_rejected(exc: BaseException, status: int | None) -> bool:
-    """Whether the API refused the key itself (``API_KEY_INVALID``, or 401), not the request."""
-    if status == 401:
-        return True
-    if status != 400:
-        return False
-    details: Any = getattr(exc, "details", None)
-    error: Any = details.get("error", details) if isinstance(details, dict) else None
-    items = error.get("details") if isinstance(error, dict) else None
-    reasons = [i.get("reason") for i in items or [] if isinstance(i, dict)]
-    return "API_KEY_INVALID" in reasons or "API key not valid" in str(exc)
-
-
-def _api_error(
-    exc: BaseException,
-    name: str,
-    action: str,
-    *,
-    waiting: bool = False,
-    step: RetryStep | None = None,
-    attempts: int = 1,
-) -> Exception:
-    """Map a google-genai error to one of ours, with a next step (never the key itself).
-
-    ``step`` and ``attempts`` say how the retry loop gave up, so the message can tell that the
-    call was tried several times, or that the server asked for a longer wait than allowed.
-    """
-    status = error_status(exc)
-    message = str(getattr(exc, "message", "") or "").strip().rstrip(".")
-    if step is not None and step.too_long and step.server_delay_s is not None:
-        return GeminiVisionError(
-            f"The File API asked to retry in {step.server_delay_s:.0f} s while trying to {action} "
-            f"{name} ({step.reason}{': ' + message if message else ''}), longer than the "
-            f"{step.max_delay_s:g} s this manager waits between attempts, so the call gave up at "
-            "once. Retry after that delay, or allow longer waits with GeminiFileManager("
-            "retry_policy=RetryPolicy(max_delay_s=...))."
-        )
-    if step is not None and step.transient and attempts > 1:
-        name = f"{name} after {attempts} attempts"
-    if _key_rejected(exc, status):
-        return ConfigurationError(
-            f"Gemini rejected the API key while trying to {action} {name} (HTTP {status}"
-            f"{': ' + message if message else ''}). Check GOOGLE_API_KEY / GEMINI_API_KEY, or the "
-            "api_key given to ChatGoogleGenerativeAI; keys are at https://aistudio.google.com/apikey."
-        )
-    if status in (403, 404) and waiting:
-        return FileProcessingError(
-            f"{name} disappeared while waiting for it to become ACTIVE (deleted, or expired "
-            "after 48 h). Upload the file again.",
-            file_name=name,
-            server_message=message,
-        )
-    if status == 404:
-        return MediaAccessError(
-            f"Gemini file {name} does not exist: it was deleted, has expired (files are kept "
-            "48 h), or the name is wrong. Upload the file again, or list your files with "
-            "GeminiFileManager.list().",
-            rule="not_found",
-        )
-    if status == 403:
-        # The live API answers 403 alike for unknown, expired and other projects' files.
-        return MediaAccessError(
-            f"Cannot {action} Gemini file {name}: it does not exist, has expired (files are "
-            "kept 48 h), or belongs to another project (a different API key). Upload the file "
-            "again with this key, or use the key of the project that uploaded it.",
-            rule="permission",
-        )
-    if status == 429:
-        return GeminiVisionError(
-            f"The File API rate limit or quota was hit while trying to {action} {name}"
-            f"{': ' + message if message else ''}. Wait and retry; files you no longer need can "
-            "be removed with GeminiFileManager.delete_owned() (20 GB per project)."
-        )
-    if status is not None:
-        return GeminiVisionError(
-            f"The File API refused to {action} {name}: HTTP {status}"
-            f"{': ' + message if message else ''}." + (" Retry later." if status >= 500 else "")
-        )
-    return GeminiVisionError(
-        f"Could not {action} {name}: {type(exc).__name__}: {str(exc).rstrip('.')}. Check the "
-        "network connection and retry."
-    )
-
-
-def _delete_answer(exc: BaseException, attempt: int, missing_ok: bool) -> bool | None:
-    """What ``delete`` returns when ``exc`` says the file is gone; None when it does not.
-
-    "Gone" is a 404, or the 403 the live API answers alike for unknown and expired files. After
-    a retry it means success: the attempt that seemed to fail may well have deleted the file.
-    """
-    if error_status(exc) not in (403, 404):
-        return None
-    if attempt > 1:
-        return True
-    return False if missing_ok else None
-
-
-def _emit(event: str, data: dict[str, Any]) -> None:
-    """Send a LangChain custom event when we run inside a traced run (else do nothing)."""
-    from langchain_core.callbacks.manager import dispatch_custom_event
-    from langchain_core.runnables.config import var_child_runnable_config
-
-    if var_child_runnable_config.get() is None:
-        return
-    with contextlib.suppress(RuntimeError):  # no parent run: nobody to tell
-        dispatch_custom_event(event, data)
-
-
-async def _aemit(event: str, data: dict[str, Any]) -> None:
-    """Async twin of :func:`_emit`."""
-    from langchain_core.callbacks.manager import adispatch_custom_event
-    from langchain_core.runnables.config import var_child_runnable_config
-
-    if var_child_runnable_config.get() is None:
-        return
-    with contextlib.suppress(RuntimeError):
-        await adispatch_custom_event(event, data)
 
 
 class GeminiFileManager:
@@ -289,83 +137,20 @@ class GeminiFileManager:
         base = getattr(self.llm, "base_url", None)
         return str(base).rstrip("/") if isinstance(base, str) and base else DEFAULT_ENDPOINT
 
-    def _display_name(self, display_name: str | None, src: UploadSource) -> str:
-        base = display_name or os.path.basename(src.label.strip("<>")) or "upload"
-        name = base if base.startswith(self.owned_prefix) else self.owned_prefix + base
-        return name[:_MAX_DISPLAY_NAME]
-
-    def _reporter(self, on_progress: ProgressCallback | None, label: str) -> ProgressCallback:
-        def report(sent: int, total: int) -> None:
-            if on_progress is not None:
-                on_progress(sent, total)
-            _emit("gemini_file_upload", {"source": label, "bytes_sent": sent, "total": total})
-
-        return report
-
-    def _usable(self, file: GeminiFile, sha256_hex: str) -> bool:
-        """Whether a remote file can stand in for content with this hash right now."""
-        if file.state != "ACTIVE" or file.sha256_hex != sha256_hex:
-            return False
-        if file.expiration_time is None:
-            return True
-        expires = file.expiration_time
-        if expires.tzinfo is None:
-            expires = expires.replace(tzinfo=timezone.utc)
-        left = (expires - datetime.now(timezone.utc)).total_seconds()
-        return left >= self.reuse_margin_s
-
     def _is_owned(self, file: GeminiFile) -> bool:
         return (file.display_name or "").startswith(self.owned_prefix)
 
-    def _reuse_key(self, src: UploadSource) -> str:
-        return FileIndex.key(self._endpoint, src.sha256_hex())
-
-    # ---- retrying: one decision, a sync and an async loop -------------------------------------
-
-    def _after_failure(self, exc: Exception, attempt: int, name: str, action: str) -> float:
-        """Seconds to wait before the next attempt, or raise what the caller should see.
-
-        Errors that are neither API nor transport errors (ours, cancellation, bugs) pass through
-        unchanged; API and transport errors are mapped by :func:`_api_error`.
-        """
-        step = retry_step(self.retry_policy, exc, attempt, self._rng)
-        if step.retry:
-            # The reason is a status or a class name: never the error text, never the key.
-            logger.info(
-                "Retrying %s of %s in %.2f s after %s (attempt %d of %d failed)",
-                action,
-                name,
-                step.delay_s,
-                step.reason,
-                attempt,
-                self.retry_policy.attempts,
-            )
-            return step.delay_s
-        if error_status(exc) is None and not step.transient:
-            raise exc
-        raise _api_error(exc, name, action, step=step, attempts=attempt) from exc
+    # ---- every File API call goes through these (uploads too) ----------------------------------
 
     def _retrying(self, call: Callable[[int], _T], name: str, action: str) -> _T:
-        """Run ``call(attempt)`` until it succeeds or :meth:`_after_failure` gives up."""
-        attempt = 1
-        while True:
-            try:
-                return call(attempt)
-            except Exception as exc:
-                delay = self._after_failure(exc, attempt, name, action)
-            self._sleep(delay)
-            attempt += 1
+        return retrying(
+            call, name, action, policy=self.retry_policy, rng=self._rng, sleep=self._sleep
+        )
 
     async def _aretrying(self, call: Callable[[int], Awaitable[_T]], name: str, action: str) -> _T:
-        """Async twin of :meth:`_retrying` (waits with the async sleep; cancellable there)."""
-        attempt = 1
-        while True:
-            try:
-                return await call(attempt)
-            except Exception as exc:
-                delay = self._after_failure(exc, attempt, name, action)
-            await self._asleep(delay)
-            attempt += 1
+        return await aretrying(
+            call, name, action, policy=self.retry_policy, rng=self._rng, asleep=self._asleep
+        )
 
     def _list_page(self, config: dict[str, Any], _attempt: int) -> Any:
         return self.client.files.list(config=config)
@@ -389,7 +174,7 @@ class GeminiFileManager:
             MediaAccessError: The file does not exist (``rule="not_found"``) or belongs to
                 another project (``rule="permission"``).
         """
-        name = _name_of(file)
+        name = name_of(file)
         sdk_file = self._retrying(lambda _: self.client.files.get(name=name), name, "read")
         return GeminiFile.from_sdk(sdk_file)
 
@@ -435,14 +220,14 @@ class GeminiFileManager:
             ConfigurationError: The API key was rejected.
             MediaAccessError: The file is not accessible and ``missing_ok`` is False.
         """
-        name = _name_of(file)
+        name = name_of(file)
         self._index.forget(name=name)
 
         def attempt_delete(attempt: int) -> bool:
             try:
                 self.client.files.delete(name=name)
             except Exception as exc:
-                answer = _delete_answer(exc, attempt, missing_ok)
+                answer = delete_answer(exc, attempt, missing_ok)
                 if answer is None:
                     raise
                 return answer
@@ -497,90 +282,7 @@ class GeminiFileManager:
             UnsupportedMediaError: Not a type Gemini reads and no ``mime_type`` given.
             GeminiVisionError: The API refused the upload (quota, rate limit, ...).
         """
-        return self._upload(source, mime_type, display_name, on_progress)[0]
-
-    def _upload(
-        self,
-        source: UploadInput,
-        mime_type: str | None,
-        display_name: str | None,
-        on_progress: ProgressCallback | None,
-    ) -> tuple[GeminiFile, bool]:
-        """Upload or reuse; the flag says whether this call created the file."""
-        src = open_source(source, mime_type=mime_type)
-        try:
-            if self.reuse:
-                key, name = self._reuse_lookup(src)
-                if name is not None:
-                    found, stale = self._reuse_verdict(src, self._get_or_error(name))
-                    if stale:
-                        self._index.forget(key=key)
-                    if found is not None:
-                        return found, False
-            report = self._reporter(on_progress, src.label)
-            uploaded = self._retrying(
-                lambda _: self._transfer(src, display_name, report, None), src.label, "upload"
-            )
-            return uploaded, True
-        finally:
-            src.cleanup()
-
-    # ---- the upload's steps (shared by both uploaders) -----------------------------------------
-
-    def _reuse_lookup(self, src: UploadSource) -> tuple[str, str | None]:
-        """The reuse key (hashing the content: blocking) and the file it last named, if any."""
-        key = self._reuse_key(src)
-        return key, self._index.lookup(key)
-
-    def _get_or_error(self, name: str) -> GeminiFile | GeminiVisionError:
-        try:
-            return self.get(name)
-        except GeminiVisionError as exc:
-            return exc
-
-    def _reuse_verdict(
-        self, src: UploadSource, remote: GeminiFile | GeminiVisionError
-    ) -> tuple[GeminiFile | None, bool]:
-        """The file to reuse (None: upload), and whether the index entry is stale."""
-        if isinstance(remote, MediaAccessError):
-            return None, True
-        if isinstance(remote, GeminiVisionError):  # still failing after retries: just upload
-            return None, False
-        if not self._usable(remote, src.sha256_hex()):
-            return None, True
-        logger.info("Reusing %s for %s (same sha256)", remote.name, src.label)
-        return remote, False
-
-    def _remember(self, src: UploadSource, uploaded: GeminiFile) -> None:
-        if self.reuse:
-            self._index.remember(self._reuse_key(src), uploaded.name, uploaded.expiration_time)
-
-    def _transfer(
-        self,
-        src: UploadSource,
-        display_name: str | None,
-        report: ProgressCallback,
-        cancelled: threading.Event | None,
-    ) -> GeminiFile:
-        """One attempt: stream the bytes through the SDK's resumable upload (blocking).
-
-        Raises the SDK's errors unmapped, for the retry loop to judge. Once the SDK returns, the
-        file exists: nothing after that point raises anything the loop would retry.
-        """
-        config = {"mime_type": src.mime_type, "display_name": self._display_name(display_name, src)}
-        with src.open() as raw:
-            reader = ProgressReader(raw, src.size, report, cancelled)
-            sdk_file = self.client.files.upload(file=reader, config=config)
-        uploaded = GeminiFile.from_sdk(sdk_file)
-        if cancelled is not None and cancelled.is_set():
-            # Cancelled after the last chunk was sent: the file exists, so remove it ourselves.
-            self.delete(uploaded.name)
-            raise UploadCancelled("upload cancelled after finalising")
-        report(src.size, src.size)
-        # Remembered here, in the attempt, so that the async uploader has no await point left
-        # between the file's creation and handing it back (a cancel there would orphan it).
-        self._remember(src, uploaded)
-        return uploaded
+        return upload_or_reuse(self, source, mime_type, display_name, on_progress)[0]
 
     def wait_until_active(
         self,
@@ -609,63 +311,15 @@ class GeminiFileManager:
             FileProcessingTimeout: Not ACTIVE before the deadline.
             MediaAccessError: Unknown file, or a file of another project.
         """
-        name, snapshot, loop = self._start_wait(file, timeout)
-        while True:
-            if snapshot is None:
-                try:
-                    snapshot = GeminiFile.from_sdk(self.client.files.get(name=name))
-                except Exception as exc:
-                    self._poll_failed(loop, exc)
-            if snapshot is not None:
-                event = self._polled(loop, snapshot, timeout, on_progress)
-                if event is None:
-                    return snapshot
-                _emit("gemini_file_poll", event)
-            snapshot = None
-            self._sleep(loop.next_delay(self._clock()))
-
-    # ---- the wait loop's pure steps (shared by both waiters) ----------------------------------
-
-    def _start_wait(
-        self, file: FileRef, timeout: float | None
-    ) -> tuple[str, GeminiFile | None, PollLoop]:
-        """The name, the snapshot to look at first (None: poll first), and a fresh loop."""
-        name = _name_of(file)
-        snapshot = file if isinstance(file, GeminiFile) else None
-        size = snapshot.size_bytes if snapshot is not None else None
-        deadline = self.poll_policy.deadline_for(size, timeout)
-        return name, snapshot, PollLoop(name, self.poll_policy, self._clock(), deadline)
-
-    def _poll_failed(self, loop: PollLoop, exc: Exception) -> None:
-        """Record a failed ``files.get``, or raise what retrying cannot fix (mapped)."""
-        if is_transient(exc):
-            loop.on_error(exc, self._clock())
-            return
-        if error_status(exc) is None:
-            raise exc
-        raise _api_error(exc, loop.file_name, "read", waiting=loop.polls > 0) from exc
-
-    def _polled(
-        self,
-        loop: PollLoop,
-        snapshot: GeminiFile,
-        timeout: float | None,
-        on_progress: PollCallback | None,
-    ) -> dict[str, Any] | None:
-        """Record a snapshot: None once ACTIVE, else the progress event to send.
-
-        Raises:
-            FileProcessingError: The file is FAILED.
-        """
-        if loop.polls == 0 and timeout is None and snapshot.size_bytes:
-            # The size is often only known after the first GET: scale the default deadline then.
-            loop.deadline_s = self.poll_policy.deadline_for(snapshot.size_bytes, None)
-        if loop.on_snapshot(snapshot, self._clock()):
-            return None
-        elapsed = loop.elapsed(self._clock())
-        if on_progress is not None:
-            on_progress(snapshot, elapsed)
-        return {"name": snapshot.name, "state": snapshot.state, "elapsed_s": round(elapsed, 3)}
+        return poll_until_active(
+            lambda name: self.client.files.get(name=name),
+            file,
+            timeout,
+            on_progress,
+            policy=self.poll_policy,
+            clock=self._clock,
+            sleep=self._sleep,
+        )
 
     @contextlib.contextmanager
     def temporary(
@@ -699,7 +353,7 @@ class GeminiFileManager:
             FileProcessingError: The server marked the file FAILED (it is deleted).
             FileProcessingTimeout: Not ACTIVE before the deadline (it is deleted).
         """
-        file, created = self._upload(source, mime_type, display_name, on_progress)
+        file, created = upload_or_reuse(self, source, mime_type, display_name, on_progress)
         try:
             yield self.wait_until_active(file, timeout=timeout)
         finally:
@@ -710,7 +364,7 @@ class GeminiFileManager:
 
     async def aget(self, file: FileRef) -> GeminiFile:
         """Async twin of :meth:`get`."""
-        name = _name_of(file)
+        name = name_of(file)
         sdk_file = await self._aretrying(
             lambda _: self.client.aio.files.get(name=name), name, "read"
         )
@@ -732,14 +386,14 @@ class GeminiFileManager:
 
     async def adelete(self, file: FileRef, *, missing_ok: bool = True) -> bool:
         """Async twin of :meth:`delete`."""
-        name = _name_of(file)
+        name = name_of(file)
         await asyncio.to_thread(self._index.forget, name=name)
 
         async def attempt_delete(attempt: int) -> bool:
             try:
                 await self.client.aio.files.delete(name=name)
             except Exception as exc:
-                answer = _delete_answer(exc, attempt, missing_ok)
+                answer = delete_answer(exc, attempt, missing_ok)
                 if answer is None:
                     raise
                 return answer
@@ -768,59 +422,7 @@ class GeminiFileManager:
         is finalised; if the last chunk was already sent, the new file is deleted before the
         cancellation propagates. A cancelled upload is never retried.
         """
-        return (await self._aupload(source, mime_type, display_name, on_progress))[0]
-
-    async def _aupload(
-        self,
-        source: UploadInput,
-        mime_type: str | None,
-        display_name: str | None,
-        on_progress: ProgressCallback | None,
-    ) -> tuple[GeminiFile, bool]:
-        src = await _aopen_source(source, mime_type)
-        try:
-            if self.reuse:
-                key, name = await asyncio.to_thread(self._reuse_lookup, src)
-                if name is not None:
-                    try:
-                        remote: GeminiFile | GeminiVisionError = await self.aget(name)
-                    except GeminiVisionError as exc:
-                        remote = exc
-                    found, stale = self._reuse_verdict(src, remote)
-                    if stale:
-                        await asyncio.to_thread(self._index.forget, key=key)
-                    if found is not None:
-                        return found, False
-            report = self._reporter(on_progress, src.label)
-            uploaded = await self._aretrying(
-                lambda _: self._atransfer(src, display_name, report), src.label, "upload"
-            )
-            return uploaded, True
-        finally:
-            src.cleanup()
-
-    async def _atransfer(
-        self, src: UploadSource, display_name: str | None, report: ProgressCallback
-    ) -> GeminiFile:
-        """One upload attempt in a worker thread; cancelling it leaves no file behind."""
-        cancelled = threading.Event()
-        worker = asyncio.ensure_future(
-            asyncio.to_thread(self._transfer, src, display_name, report, cancelled)
-        )
-        try:
-            return await asyncio.shield(worker)
-        except asyncio.CancelledError:
-            cancelled.set()
-            # Let the worker stop before we report cancellation, so a cancelled upload never
-            # leaves an orphan: it aborts before finalising, deletes a file it finalised after
-            # the flag was set, or (when the flag came too late) hands the file back to us.
-            leftover: GeminiFile | None = None
-            with contextlib.suppress(BaseException):
-                leftover = await asyncio.shield(worker)
-            if leftover is not None:
-                with contextlib.suppress(BaseException):
-                    await asyncio.shield(asyncio.to_thread(self.delete, leftover))
-            raise
+        return (await aupload_or_reuse(self, source, mime_type, display_name, on_progress))[0]
 
     async def await_until_active(
         self,
@@ -830,20 +432,15 @@ class GeminiFileManager:
         on_progress: PollCallback | None = None,
     ) -> GeminiFile:
         """Async twin of :meth:`wait_until_active`."""
-        name, snapshot, loop = self._start_wait(file, timeout)
-        while True:
-            if snapshot is None:
-                try:
-                    snapshot = GeminiFile.from_sdk(await self.client.aio.files.get(name=name))
-                except Exception as exc:
-                    self._poll_failed(loop, exc)
-            if snapshot is not None:
-                event = self._polled(loop, snapshot, timeout, on_progress)
-                if event is None:
-                    return snapshot
-                await _aemit("gemini_file_poll", event)
-            snapshot = None
-            await self._asleep(loop.next_delay(self._clock()))
+        return await apoll_until_active(
+            lambda name: self.client.aio.files.get(name=name),
+            file,
+            timeout,
+            on_progress,
+            policy=self.poll_policy,
+            clock=self._clock,
+            asleep=self._asleep,
+        )
 
     @contextlib.asynccontextmanager
     async def atemporary(
@@ -856,168 +453,9 @@ class GeminiFileManager:
         on_progress: ProgressCallback | None = None,
     ) -> AsyncIterator[GeminiFile]:
         """Async twin of :meth:`temporary` (also deletes when the task is cancelled)."""
-        file, created = await self._aupload(source, mime_type, display_name, on_progress)
+        file, created = await aupload_or_reuse(self, source, mime_type, display_name, on_progress)
         try:
             yield await self.await_until_active(file, timeout=timeout)
         finally:
             if created:
-                await _shielded_delete(self, file)
-
-
-async def _aopen_source(source: UploadInput, mime_type: str | None) -> UploadSource:
-    """:func:`open_source` in a worker thread; a spool file made for a cancelled call is removed."""
-    worker = asyncio.ensure_future(asyncio.to_thread(open_source, source, mime_type=mime_type))
-    try:
-        return await asyncio.shield(worker)
-    except asyncio.CancelledError:
-        worker.add_done_callback(_cleanup_opened)
-        raise
-
-
-def _cleanup_opened(worker: asyncio.Future[UploadSource]) -> None:
-    if not worker.cancelled() and worker.exception() is None:
-        worker.result().cleanup()
-
-
-async def _shielded_delete(manager: GeminiFileManager, file: FileRef) -> None:
-    """Delete even while the surrounding task is being cancelled."""
-    task = asyncio.ensure_future(manager.adelete(file, missing_ok=True))
-    try:
-        await asyncio.shield(task)
-    except asyncio.CancelledError:
-        with contextlib.suppress(BaseException):
-            await task
-        raise
-
-
-# ---- routing used by every capability ---------------------------------------------------------
-
-
-def _route(prepared: PreparedMedia, upload_inline: bool) -> str | bool:
-    """What routing must do: a ``files/...`` name to resolve, True to upload, False for nothing."""
-    if prepared.file_uri is not None:
-        return file_api_name(prepared.file_uri) or False  # YouTube, gs://: Gemini reads them
-    return prepared.needs_upload or (upload_inline and prepared.data is not None)
-
-
-def _with_file(prepared: PreparedMedia, file: GeminiFile) -> PreparedMedia:
-    mime = prepared.mime_type or file.mime_type
-    return replace(
-        prepared,
-        kind=prepared.kind or kind_of_mime(file.mime_type),
-        mime_type=mime,
-        data=None,
-        path=None,
-        file_uri=file.uri or prepared.file_uri,
-        size_bytes=file.size_bytes if file.size_bytes is not None else prepared.size_bytes,
-        gemini_file=file,
-    )
-
-
-def _upload_args(prepared: PreparedMedia) -> tuple[UploadInput, str | None]:
-    """What to upload and its MIME type (None: sniff it)."""
-    mime = prepared.mime_type or None
-    if prepared.path is not None:
-        return prepared.path, mime
-    assert prepared.data is not None  # needs_upload without path means big inline data
-    return prepared.data, mime
-
-
-def _cleanup_delete(files: GeminiFileManager, file: GeminiFile) -> None:
-    # Runs in a finally: a failed delete must not mask the error that got us here.
-    try:
-        files.delete(file, missing_ok=True)
-    except Exception as exc:
-        logger.warning("Could not delete temporary upload %s: %s", file.name, exc)
-
-
-async def _acleanup_delete(files: GeminiFileManager, file: GeminiFile) -> None:
-    try:
-        await _shielded_delete(files, file)
-    except asyncio.CancelledError:
-        raise
-    except Exception as exc:
-        logger.warning("Could not delete temporary upload %s: %s", file.name, exc)
-
-
-@contextlib.contextmanager
-def routed_media(
-    prepared: PreparedMedia,
-    *,
-    llm: ChatGoogleGenerativeAI | None = None,
-    manager: GeminiFileManager | None = None,
-    delete_after: bool = True,
-    on_progress: ProgressCallback | None = None,
-    timeout: float | None = None,
-    upload_inline: bool = False,
-) -> Iterator[PreparedMedia]:
-    """Make ``prepared`` sendable: resolve or upload through the File API when needed.
-
-    - A File API name/URI: fetched and waited for until ACTIVE; ``mime_type``, ``kind`` and
-      ``gemini_file`` (with ``video_duration_s``) are filled in.
-    - A local path or data over the inline limit: uploaded (or reused by content), waited for
-      until ACTIVE, yielded with ``file_uri``; deleted on exit when this call uploaded it and
-      ``delete_after`` is True.
-    - Anything else (small inline data, YouTube, gs://): yielded unchanged, unless
-      ``upload_inline`` asks to upload small inline data too (``GeminiFileLoader`` does).
-
-    Args:
-        prepared: The medium from ``prepare_media``.
-        llm: Model whose client is used when no ``manager`` is given.
-        manager: The ``GeminiFileManager`` to use (its reuse and poll settings apply).
-        delete_after: Delete a file this call uploaded when the block exits.
-        on_progress: Upload progress callback ``(bytes_sent, total)``.
-        timeout: Deadline for processing; default scaled to the file's size.
-        upload_inline: Upload even media small enough to send inline.
-
-    Raises:
-        FileProcessingError: The file is FAILED (with the server's reason).
-        FileProcessingTimeout: Not ACTIVE before the deadline.
-        MediaAccessError: Unknown file, another project's file, or an unreadable path.
-        MediaTooLargeError: Over 2 GB.
-    """
-    route = _route(prepared, upload_inline)
-    if route is False:
-        yield prepared
-        return
-    files = manager or GeminiFileManager(llm)
-    if isinstance(route, str):
-        yield _with_file(prepared, files.wait_until_active(files.get(route), timeout=timeout))
-        return
-    uploaded, created = files._upload(*_upload_args(prepared), None, on_progress)
-    try:
-        active = files.wait_until_active(uploaded, timeout=timeout)
-        yield _with_file(prepared, active)
-    finally:
-        if created and delete_after:
-            _cleanup_delete(files, uploaded)
-
-
-@contextlib.asynccontextmanager
-async def arouted_media(
-    prepared: PreparedMedia,
-    *,
-    llm: ChatGoogleGenerativeAI | None = None,
-    manager: GeminiFileManager | None = None,
-    delete_after: bool = True,
-    on_progress: ProgressCallback | None = None,
-    timeout: float | None = None,
-    upload_inline: bool = False,
-) -> AsyncIterator[PreparedMedia]:
-    """Async twin of :func:`routed_media` (cleans up on cancellation too)."""
-    route = _route(prepared, upload_inline)
-    if route is False:
-        yield prepared
-        return
-    files = manager or GeminiFileManager(llm)
-    if isinstance(route, str):
-        active = await files.await_until_active(await files.aget(route), timeout=timeout)
-        yield _with_file(prepared, active)
-        return
-    uploaded, created = await files._aupload(*_upload_args(prepared), None, on_progress)
-    try:
-        active = await files.await_until_active(uploaded, timeout=timeout)
-        yield _with_file(prepared, active)
-    finally:
-        if created and delete_after:
-            await _acleanup_delete(files, uploaded)
+                await shielded_delete(self, file)

@@ -1,0 +1,240 @@
+"""Uploading to the File API for ``GeminiFileManager``: reuse by content, transfer, clean-up.
+
+:func:`upload_or_reuse` and :func:`aupload_or_reuse` share every decision (is a known remote file
+with the same sha256 still usable, what to call the upload, when an index entry is stale) and
+differ only in how they wait: the async one runs file I/O and each transfer attempt in a worker
+thread, and makes sure a cancelled upload never leaves a file behind.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import os
+import threading
+from datetime import datetime, timezone
+from typing import TYPE_CHECKING
+
+from ._file_events import upload_reporter
+from ._file_index import FileIndex
+from ._file_source import (
+    ProgressCallback,
+    ProgressReader,
+    UploadCancelled,
+    UploadInput,
+    UploadSource,
+    open_source,
+)
+from .errors import GeminiVisionError, MediaAccessError
+from .types import GeminiFile
+
+if TYPE_CHECKING:
+    from ._file_refs import FileRef
+    from .files import GeminiFileManager
+
+# The logger users know from the docs (``langchain_gemini_vision.files``), not this module's name.
+logger = logging.getLogger("langchain_gemini_vision.files")
+
+_MAX_DISPLAY_NAME = 512
+
+
+def upload_or_reuse(
+    manager: GeminiFileManager,
+    source: UploadInput,
+    mime_type: str | None,
+    display_name: str | None,
+    on_progress: ProgressCallback | None,
+) -> tuple[GeminiFile, bool]:
+    """Upload or reuse; the flag says whether this call created the file."""
+    src = open_source(source, mime_type=mime_type)
+    try:
+        if manager.reuse:
+            key, name = _reuse_lookup(manager, src)
+            if name is not None:
+                found, stale = _reuse_verdict(manager, src, _get_or_error(manager, name))
+                if stale:
+                    manager._index.forget(key=key)
+                if found is not None:
+                    return found, False
+        report = upload_reporter(on_progress, src.label)
+        uploaded = manager._retrying(
+            lambda _: _transfer(manager, src, display_name, report, None), src.label, "upload"
+        )
+        return uploaded, True
+    finally:
+        src.cleanup()
+
+
+async def aupload_or_reuse(
+    manager: GeminiFileManager,
+    source: UploadInput,
+    mime_type: str | None,
+    display_name: str | None,
+    on_progress: ProgressCallback | None,
+) -> tuple[GeminiFile, bool]:
+    """Async twin of :func:`upload_or_reuse`."""
+    src = await _aopen_source(source, mime_type)
+    try:
+        if manager.reuse:
+            key, name = await asyncio.to_thread(_reuse_lookup, manager, src)
+            if name is not None:
+                try:
+                    remote: GeminiFile | GeminiVisionError = await manager.aget(name)
+                except GeminiVisionError as exc:
+                    remote = exc
+                found, stale = _reuse_verdict(manager, src, remote)
+                if stale:
+                    await asyncio.to_thread(manager._index.forget, key=key)
+                if found is not None:
+                    return found, False
+        report = upload_reporter(on_progress, src.label)
+        uploaded = await manager._aretrying(
+            lambda _: _atransfer(manager, src, display_name, report), src.label, "upload"
+        )
+        return uploaded, True
+    finally:
+        src.cleanup()
+
+
+async def shielded_delete(manager: GeminiFileManager, file: FileRef) -> None:
+    """Delete even while the surrounding task is being cancelled."""
+    task = asyncio.ensure_future(manager.adelete(file, missing_ok=True))
+    try:
+        await asyncio.shield(task)
+    except asyncio.CancelledError:
+        with contextlib.suppress(BaseException):
+            await task
+        raise
+
+
+# ---- the upload's steps (shared by both uploaders) ---------------------------------------------
+
+
+def _reuse_key(manager: GeminiFileManager, src: UploadSource) -> str:
+    return FileIndex.key(manager._endpoint, src.sha256_hex())
+
+
+def _reuse_lookup(manager: GeminiFileManager, src: UploadSource) -> tuple[str, str | None]:
+    """The reuse key (hashing the content: blocking) and the file it last named, if any."""
+    key = _reuse_key(manager, src)
+    return key, manager._index.lookup(key)
+
+
+def _get_or_error(manager: GeminiFileManager, name: str) -> GeminiFile | GeminiVisionError:
+    try:
+        return manager.get(name)
+    except GeminiVisionError as exc:
+        return exc
+
+
+def _reuse_verdict(
+    manager: GeminiFileManager, src: UploadSource, remote: GeminiFile | GeminiVisionError
+) -> tuple[GeminiFile | None, bool]:
+    """The file to reuse (None: upload), and whether the index entry is stale."""
+    if isinstance(remote, MediaAccessError):
+        return None, True
+    if isinstance(remote, GeminiVisionError):  # still failing after retries: just upload
+        return None, False
+    if not _usable(remote, src.sha256_hex(), manager.reuse_margin_s):
+        return None, True
+    logger.info("Reusing %s for %s (same sha256)", remote.name, src.label)
+    return remote, False
+
+
+def _usable(file: GeminiFile, sha256_hex: str, margin_s: float) -> bool:
+    """Whether a remote file can stand in for content with this hash right now."""
+    if file.state != "ACTIVE" or file.sha256_hex != sha256_hex:
+        return False
+    if file.expiration_time is None:
+        return True
+    expires = file.expiration_time
+    if expires.tzinfo is None:
+        expires = expires.replace(tzinfo=timezone.utc)
+    left = (expires - datetime.now(timezone.utc)).total_seconds()
+    return left >= margin_s
+
+
+def _remember(manager: GeminiFileManager, src: UploadSource, uploaded: GeminiFile) -> None:
+    if manager.reuse:
+        key = _reuse_key(manager, src)
+        manager._index.remember(key, uploaded.name, uploaded.expiration_time)
+
+
+def _display_name(display_name: str | None, src: UploadSource, owned_prefix: str) -> str:
+    base = display_name or os.path.basename(src.label.strip("<>")) or "upload"
+    name = base if base.startswith(owned_prefix) else owned_prefix + base
+    return name[:_MAX_DISPLAY_NAME]
+
+
+def _transfer(
+    manager: GeminiFileManager,
+    src: UploadSource,
+    display_name: str | None,
+    report: ProgressCallback,
+    cancelled: threading.Event | None,
+) -> GeminiFile:
+    """One attempt: stream the bytes through the SDK's resumable upload (blocking).
+
+    Raises the SDK's errors unmapped, for the retry loop to judge. Once the SDK returns, the
+    file exists: nothing after that point raises anything the loop would retry.
+    """
+    config = {
+        "mime_type": src.mime_type,
+        "display_name": _display_name(display_name, src, manager.owned_prefix),
+    }
+    with src.open() as raw:
+        reader = ProgressReader(raw, src.size, report, cancelled)
+        sdk_file = manager.client.files.upload(file=reader, config=config)
+    uploaded = GeminiFile.from_sdk(sdk_file)
+    if cancelled is not None and cancelled.is_set():
+        # Cancelled after the last chunk was sent: the file exists, so remove it ourselves.
+        manager.delete(uploaded.name)
+        raise UploadCancelled("upload cancelled after finalising")
+    report(src.size, src.size)
+    # Remembered here, in the attempt, so that the async uploader has no await point left
+    # between the file's creation and handing it back (a cancel there would orphan it).
+    _remember(manager, src, uploaded)
+    return uploaded
+
+
+async def _atransfer(
+    manager: GeminiFileManager,
+    src: UploadSource,
+    display_name: str | None,
+    report: ProgressCallback,
+) -> GeminiFile:
+    """One upload attempt in a worker thread; cancelling it leaves no file behind."""
+    cancelled = threading.Event()
+    worker = asyncio.ensure_future(
+        asyncio.to_thread(_transfer, manager, src, display_name, report, cancelled)
+    )
+    try:
+        return await asyncio.shield(worker)
+    except asyncio.CancelledError:
+        cancelled.set()
+        # Let the worker stop before we report cancellation, so a cancelled upload never
+        # leaves an orphan: it aborts before finalising, deletes a file it finalised after
+        # the flag was set, or (when the flag came too late) hands the file back to us.
+        leftover: GeminiFile | None = None
+        with contextlib.suppress(BaseException):
+            leftover = await asyncio.shield(worker)
+        if leftover is not None:
+            with contextlib.suppress(BaseException):
+                await asyncio.shield(asyncio.to_thread(manager.delete, leftover))
+        raise
+
+
+async def _aopen_source(source: UploadInput, mime_type: str | None) -> UploadSource:
+    """:func:`open_source` in a worker thread; a spool file made for a cancelled call is removed."""
+    worker = asyncio.ensure_future(asyncio.to_thread(open_source, source, mime_type=mime_type))
+    try:
+        return await asyncio.shield(worker)
+    except asyncio.CancelledError:
+        worker.add_done_callback(_cleanup_opened)
+        raise
+
+
+def _cleanup_opened(worker: asyncio.Future[UploadSource]) -> None:
+    if not worker.cancelled() and worker.exception() is None:
+        worker.result().cleanup()

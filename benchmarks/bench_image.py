@@ -5,7 +5,9 @@
     transpose) against the naive open / exif_transpose / resize / re-encode path.
     Target: package time <= 1/3 of naive time.
 (b) ``GeminiObjectDetectionTool.invoke`` against a hand-written ``ChatGoogleGenerativeAI.invoke``
-    with the same image, prompt and schema, both against FakeGeminiServer.
+    with the same image, prompt and schema, both against FakeGeminiServer. The hand-written call
+    is measured twice: as LangChain's docs show it (a base64 string in the block; the judged
+    baseline) and with raw bytes (what the package sends; printed so the gap stays visible).
     Target: tool overhead <= 10 % (medians, after a warm-up, runs interleaved).
 """
 
@@ -145,13 +147,30 @@ def bench_tool_overhead(runs: int) -> tuple[float, float]:
                 [message], response_mime_type="application/json", response_json_schema=schema
             ).content
 
+        def hand_written_bytes() -> object:
+            # The fastest hand-written form: raw bytes in the block (what the package sends), so
+            # langchain-google-genai skips its base64 clean-up, validation and decode.
+            message = HumanMessage(
+                content=[
+                    {"type": "media", "data": path.read_bytes(), "mime_type": "image/jpeg"},
+                    {"type": "text", "text": prompt},
+                ]
+            )
+            return llm.invoke(
+                [message], response_mime_type="application/json", response_json_schema=schema
+            ).content
+
         def with_tool() -> object:
             return tool.invoke({"image": str(path), "target": target})
 
         assert "10 objects" in str(with_tool())
-        times = interleaved_ms({"hand": hand_written, "tool": with_tool}, runs, warmup=10)
+        times = interleaved_ms(
+            {"hand": hand_written, "hand_bytes": hand_written_bytes, "tool": with_tool},
+            runs,
+            warmup=10,
+        )
         server.clear_log()
-    return times["hand"], times["tool"]
+    return times["hand"], times["hand_bytes"], times["tool"]
 
 
 def main() -> int:
@@ -162,9 +181,13 @@ def main() -> int:
 
     pre = bench_preprocess(args.runs)
     naive, ours = pre["naive"], pre["package"]
-    hand, tool = bench_tool_overhead(args.tool_runs)
+    hand, hand_bytes, tool = bench_tool_overhead(args.tool_runs)
     ratio = ours / naive
     overhead = (tool - hand) / hand
+    # The target is judged against the form LangChain's docs show (a base64 string). The raw-bytes
+    # form is what the package itself sends; the gap to it is printed too, so nobody mistakes the
+    # package's encoding shortcut for zero overhead.
+    overhead_strict = (tool - hand_bytes) / hand_bytes
     rows = [
         ("(a) naive open/transpose/resize/encode, 12 MP", f"{naive:8.1f} ms", ""),
         (
@@ -172,8 +195,13 @@ def main() -> int:
             f"{ours:8.1f} ms",
             f"{ratio:.2f}x naive; mean |diff| {pre['package_diff']:.2f}/255",
         ),
-        ("(b) hand-written llm.invoke, 1600x1200 JPEG", f"{hand:8.2f} ms", ""),
-        ("(b) GeminiObjectDetectionTool.invoke", f"{tool:8.2f} ms", f"{overhead:+.1%} overhead"),
+        ("(b) hand-written invoke, base64 str (docs style)", f"{hand:8.2f} ms", ""),
+        ("(b) hand-written invoke, raw bytes", f"{hand_bytes:8.2f} ms", ""),
+        (
+            "(b) GeminiObjectDetectionTool.invoke",
+            f"{tool:8.2f} ms",
+            f"{overhead:+.1%} vs base64 str, {overhead_strict:+.1%} vs raw bytes",
+        ),
     ]
     print(f"{'benchmark':<48} {'median':>11}  note")
     print("-" * 78)
@@ -183,7 +211,8 @@ def main() -> int:
     ok_b = overhead <= 0.10
     print("-" * 78)
     print(f"(a) target <= 0.33x naive: {'PASS' if ok_a else 'FAIL'}")
-    print(f"(b) target <= +10% overhead: {'PASS' if ok_b else 'FAIL'}")
+    print(f"(b) target <= +10% overhead vs docs-style invoke: {'PASS' if ok_b else 'FAIL'}")
+    print(f"    (vs the raw-bytes invoke: {overhead_strict:+.1%}, reported, not judged)")
     return 0 if ok_a and ok_b else 1
 
 

@@ -233,7 +233,10 @@ class PreparedMedia:
         """Render as a LangChain content block that ``ChatGoogleGenerativeAI`` sends unchanged.
 
         Uses ``{"type": "media", ...}`` blocks because only they carry ``video_metadata`` (as the
-        sibling ``videoMetadata`` of the part) through langchain-google-genai.
+        sibling ``videoMetadata`` of the part) through langchain-google-genai. Inline ``data`` is
+        raw bytes, which langchain-google-genai hands to the SDK as they are: a base64 string
+        would be encoded by us, then whitespace-stripped by a regex, validated by another and
+        decoded again before the SDK re-encodes it (about 3 ms per MB, measured).
 
         Raises:
             MediaAccessError: The medium still needs uploading (call ``files.routed_media`` first).
@@ -244,7 +247,7 @@ class PreparedMedia:
             if self.mime_type:
                 block["mime_type"] = self.mime_type
         elif self.data is not None and not self.needs_upload:
-            block["data"] = base64.b64encode(self.data).decode("ascii")
+            block["data"] = self.data
             block["mime_type"] = self.mime_type
         else:
             raise MediaAccessError(

@@ -25,10 +25,11 @@ from ._media import (
     FILE_API_LIMIT_BYTES,
     IMAGE_MIME_TYPES,
     VIDEO_MIME_TYPES,
+    check_media_size,
     stat_local_file,
 )
 from ._sniff import SNIFF_BYTES, sniff_mime
-from .errors import MediaAccessError, MediaTooLargeError, UnsupportedMediaError
+from .errors import MediaAccessError, UnsupportedMediaError
 
 UploadInput = Union[str, "os.PathLike[str]", bytes, bytearray, memoryview, IO[bytes]]
 """What ``GeminiFileManager.upload`` accepts: a path, bytes, or a binary file object."""
@@ -106,20 +107,6 @@ class UploadSource:
                 self.path.unlink()
 
 
-def _check_size(size: int, label: str) -> None:
-    if size == 0:
-        raise MediaAccessError(
-            f"{label} is empty (0 bytes); there is nothing to upload. Check that it was written "
-            "or downloaded completely.",
-            rule="empty",
-        )
-    if size > FILE_API_LIMIT_BYTES:
-        raise MediaTooLargeError(
-            f"{label} is {size / 1024**3:.2f} GiB; the Gemini File API accepts at most 2 GB "
-            "(2,147,483,648 bytes) per file. Split it, or re-encode it at a lower bitrate, first."
-        )
-
-
 def _check_type(head: bytes, mime_type: str | None, label: str) -> str:
     if mime_type:
         # An explicit type is the caller's decision (the File API also takes text, code, ...).
@@ -152,7 +139,7 @@ def _from_path(path_like: str | os.PathLike[str], mime_type: str | None) -> Uplo
             f"'{shown}/*.mp4'."
         ),
     )
-    _check_size(info.st_size, shown)
+    check_media_size(info.st_size, shown)
     try:
         with path.open("rb") as handle:
             head = handle.read(SNIFF_BYTES)
@@ -173,7 +160,7 @@ def _from_stream(stream: IO[bytes], mime_type: str | None) -> UploadSource:
     start = stream.tell()
     size = stream.seek(0, os.SEEK_END) - start
     stream.seek(start)
-    _check_size(size, label)
+    check_media_size(size, label)
     head = stream.read(SNIFF_BYTES)
     stream.seek(start)
     mime = _check_type(head, mime_type, label)
@@ -188,7 +175,7 @@ def _spool(stream: IO[bytes], mime_type: str | None, label: str) -> UploadSource
         with os.fdopen(fd, "wb") as out:
             shutil.copyfileobj(stream, out, HASH_CHUNK)
             if out.tell() > FILE_API_LIMIT_BYTES:
-                _check_size(out.tell(), label)
+                check_media_size(out.tell(), label)
         source = _from_path(path, mime_type)
     except BaseException:
         path.unlink(missing_ok=True)
@@ -208,7 +195,7 @@ def open_source(source: UploadInput | Any, *, mime_type: str | None = None) -> U
     """
     if isinstance(source, (bytes, bytearray, memoryview)):
         data = bytes(source)
-        _check_size(len(data), "<bytes>")
+        check_media_size(len(data), "<bytes>")
         mime = _check_type(data[:SNIFF_BYTES], mime_type, "<bytes>")
         return UploadSource(label="<bytes>", size=len(data), mime_type=mime, data=data)
     if isinstance(source, (str, os.PathLike)):

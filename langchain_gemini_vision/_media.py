@@ -437,6 +437,26 @@ def stat_local_file(
     return info
 
 
+def check_media_size(size: int, shown: str) -> None:
+    """Refuse an empty file or one over the File API's 2 GB, before any byte is read or sent.
+
+    Raises:
+        MediaAccessError: ``rule="empty"`` for 0 bytes.
+        MediaTooLargeError: Over 2 GB.
+    """
+    if size == 0:
+        raise MediaAccessError(
+            f"{shown} is empty (0 bytes); there is nothing to send. Check that it was written "
+            "or downloaded completely.",
+            rule="empty",
+        )
+    if size > FILE_API_LIMIT_BYTES:
+        raise MediaTooLargeError(
+            f"{shown} is {size / 1024**3:.2f} GiB; the Gemini File API accepts at most 2 GB "
+            "(2,147,483,648 bytes) per file. Split it, or re-encode it at a lower bitrate, first."
+        )
+
+
 def _read_path(
     ref: str | os.PathLike[str], policy: MediaPolicy, expect: str | None
 ) -> tuple[Path, str, int, bytes | None]:
@@ -445,22 +465,17 @@ def _read_path(
     path = Path(os.path.expanduser(shown))
     real = _check_path_allowed(path, policy, shown)
     size = stat_local_file(real, shown).st_size
-    if size == 0:
-        raise MediaAccessError(
-            f"{shown} is empty (0 bytes). Check that it was written or downloaded completely.",
-            rule="empty",
-        )
-    if size > FILE_API_LIMIT_BYTES:
-        raise MediaTooLargeError(
-            f"{shown} is {size / 1024**3:.2f} GiB; the Gemini File API accepts at most 2 GB per "
-            "file. Split or re-encode it first."
-        )
+    check_media_size(size, shown)
     try:
         with real.open("rb") as handle:
             head = handle.read(SNIFF_BYTES)
             mime = _check_supported(sniff_mime(head), shown, expect)
             small = fits_inline(size) or kind_of_mime(mime) == "image"
-            data = head + handle.read() if small else None
+            data: bytes | None = None
+            if small:
+                # One read of the whole file (head + rest would copy it a second time).
+                handle.seek(0)
+                data = handle.read()
     except OSError as exc:
         raise MediaAccessError(f"Cannot read {shown}: {exc.strerror}.", rule="io") from exc
     return real, mime, size, data

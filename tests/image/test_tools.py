@@ -20,6 +20,7 @@ from langchain_gemini_vision._client import build_llm
 from langchain_gemini_vision.testing import FakeGeminiServer
 from langchain_gemini_vision.testing.samples import make_jpeg
 from langchain_gemini_vision.tools import GeminiImageCaptionTool, GeminiObjectDetectionTool
+from tests._offline import offline_llm
 
 DETECTIONS = (
     "```json\n"
@@ -32,11 +33,6 @@ DETECTIONS = (
     + "\n```"
 )
 CAPTION = "A blue picture with a small red square near the top left."
-
-
-def offline_llm() -> ChatGoogleGenerativeAI:
-    # Construction needs no network; nothing listens on port 9.
-    return build_llm(api_key="unit-test-key", base_url="http://127.0.0.1:9")
 
 
 class _ScriptedServer:
@@ -245,7 +241,7 @@ FAKE_KEY = "AIza" + "SyLEAK-CANARY-0123456789abcdefghij"
 
 
 def test_tool_reprs_are_short_and_never_show_the_key(tmp_path: Path) -> None:
-    llm = build_llm(model="gemini-2.5-flash", api_key=FAKE_KEY, base_url="http://127.0.0.1:9")
+    llm = offline_llm(model="gemini-2.5-flash", api_key=FAKE_KEY)
     detection = GeminiObjectDetectionTool(llm=llm, allowed_dirs=[tmp_path], max_objects=5)
     caption = GeminiImageCaptionTool(llm=llm, allowed_dirs=[])
     for tool in (detection, caption):

@@ -13,20 +13,16 @@ from langchain_google_genai import ChatGoogleGenerativeAI
 from langchain_tests.integration_tests import ToolsIntegrationTests
 from langchain_tests.unit_tests import ToolsUnitTests
 
-from langchain_gemini_vision._client import build_llm
 from langchain_gemini_vision.testing import FakeGeminiServer
 from langchain_gemini_vision.testing.samples import make_mp4
 from langchain_gemini_vision.tools import GeminiVideoTranscriptionTool
+from tests._offline import offline_llm
 
 ANSWER = json.dumps(
     {"segments": [{"start": "00:00", "end": "00:05", "text": "Hello and welcome."},
                   {"start": "0:05 - 0:09", "end": "", "text": "Let's begin.",
                    "visual": "A whiteboard."}]}
 )  # fmt: skip
-
-
-def offline_llm() -> ChatGoogleGenerativeAI:
-    return build_llm(api_key="unit-test-key", base_url="http://127.0.0.1:9")
 
 
 class TestVideoToolUnit(ToolsUnitTests):

@@ -19,10 +19,10 @@ from langchain_gemini_vision import (
     summarize_youtube,
     transcribe_video,
 )
-from langchain_gemini_vision._client import build_llm
 from langchain_gemini_vision.document_loaders import GeminiYouTubeLoader
 from langchain_gemini_vision.testing import FakeGeminiServer, GenerateRequest, Reply
 from langchain_gemini_vision.tools import GeminiYouTubeSummaryTool
+from tests._offline import offline_llm
 
 ID = "9hE5-98ZeCg"
 CANONICAL = f"https://www.youtube.com/watch?v={ID}"
@@ -183,7 +183,7 @@ class TestYouTubeToolUnit(ToolsUnitTests):
 
     @property
     def tool_constructor_params(self) -> dict[str, Any]:
-        return {"llm": build_llm(api_key="unit-test-key", base_url="http://127.0.0.1:9")}
+        return {"llm": offline_llm()}
 
     @property
     def tool_invoke_params_example(self) -> dict[str, Any]:

@@ -14,9 +14,11 @@ import os
 import sys
 import tempfile
 import threading
-from datetime import datetime, timezone
+from datetime import datetime
 from pathlib import Path
 from typing import Any
+
+from ._clock import WallClock, as_utc, utc_now
 
 logger = logging.getLogger(__name__)
 
@@ -47,10 +49,13 @@ class FileIndex:
     empty, never as an error: losing the index only costs a re-upload.
     """
 
-    def __init__(self, cache_dir: str | os.PathLike[str] | None = None) -> None:
+    def __init__(
+        self, cache_dir: str | os.PathLike[str] | None = None, *, now: WallClock = utc_now
+    ) -> None:
         self.path = Path(cache_dir).expanduser() if cache_dir else default_cache_dir()
         self.path = self.path / INDEX_FILE
         self._lock = threading.Lock()
+        self._now = now
 
     @staticmethod
     def key(endpoint: str, sha256_hex: str) -> str:
@@ -91,7 +96,7 @@ class FileIndex:
         """Record an upload (and drop entries that have expired)."""
         with self._lock:
             entries = self._read()
-            now = datetime.now(timezone.utc)
+            now = self._now()
             entries = {k: v for k, v in entries.items() if not _expired(v, now)}
             entries[key] = {
                 "name": name,
@@ -120,6 +125,4 @@ def _expired(entry: dict[str, Any], now: datetime) -> bool:
         when = datetime.fromisoformat(value)
     except ValueError:
         return True
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=timezone.utc)
-    return when <= now
+    return as_utc(when) <= now

@@ -13,9 +13,10 @@ import contextlib
 import logging
 import os
 import threading
-from datetime import datetime, timezone
+from datetime import datetime
 from typing import TYPE_CHECKING
 
+from ._clock import as_utc
 from ._file_events import upload_reporter
 from ._file_index import FileIndex
 from ._file_source import (
@@ -136,22 +137,19 @@ def _reuse_verdict(
         return None, True
     if isinstance(remote, GeminiVisionError):  # still failing after retries: just upload
         return None, False
-    if not _usable(remote, src.sha256_hex(), manager.reuse_margin_s):
+    if not _usable(remote, src.sha256_hex(), manager.reuse_margin_s, manager.now()):
         return None, True
     logger.info("Reusing %s for %s (same sha256)", remote.name, src.label)
     return remote, False
 
 
-def _usable(file: GeminiFile, sha256_hex: str, margin_s: float) -> bool:
-    """Whether a remote file can stand in for content with this hash right now."""
+def _usable(file: GeminiFile, sha256_hex: str, margin_s: float, now: datetime) -> bool:
+    """Whether a remote file can stand in for content with this hash at ``now``."""
     if file.state != "ACTIVE" or file.sha256_hex != sha256_hex:
         return False
     if file.expiration_time is None:
         return True
-    expires = file.expiration_time
-    if expires.tzinfo is None:
-        expires = expires.replace(tzinfo=timezone.utc)
-    left = (expires - datetime.now(timezone.utc)).total_seconds()
+    left = (as_utc(file.expiration_time) - now).total_seconds()
     return left >= margin_s
 
 

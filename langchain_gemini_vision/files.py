@@ -29,6 +29,7 @@ from typing import Any, TypeVar
 from langchain_google_genai import ChatGoogleGenerativeAI
 
 from ._client import genai_client, model_name, resolve_llm
+from ._clock import WallClock, utc_now
 from ._file_errors import delete_answer
 from ._file_index import FileIndex
 from ._file_refs import FileRef, name_of
@@ -85,6 +86,8 @@ class GeminiFileManager:
             Polling has its own schedule and retries until its deadline.
         sleep: Sleep function of the sync waiter and retries (inject a fake one in tests).
         clock: Monotonic clock of both waiters.
+        now: Wall clock (aware UTC) compared with the server's expiration times when deciding
+            whether a remote file can be reused; inject a fixed one in tests.
         asleep: Sleep coroutine of the async waiter and retries.
         owned_prefix: Display-name prefix that marks files this library uploaded.
 
@@ -107,6 +110,7 @@ class GeminiFileManager:
         clock: Callable[[], float] = time.monotonic,
         asleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
         owned_prefix: str = OWNED_PREFIX,
+        now: WallClock = utc_now,
     ) -> None:
         self.llm = resolve_llm(llm)
         self.reuse = reuse
@@ -114,7 +118,8 @@ class GeminiFileManager:
         self.poll_policy = poll_policy or PollPolicy()
         self.retry_policy = retry_policy or RetryPolicy()
         self.owned_prefix = owned_prefix
-        self._index = FileIndex(cache_dir)
+        self.now = now
+        self._index = FileIndex(cache_dir, now=now)
         self._sleep = sleep
         self._clock = clock
         self._asleep = asleep

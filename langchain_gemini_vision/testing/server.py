@@ -28,11 +28,12 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import datetime
 from types import TracebackType
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
+from .._clock import utc_now
 from . import _wire
 from ._faults import Drop, Fault
 from ._file_api import FileApiMixin
@@ -99,10 +100,6 @@ class RecordedRequest:
     response_json: Any = None
 
 
-def _utcnow() -> datetime:
-    return datetime.now(timezone.utc)
-
-
 class FakeGeminiServer(ScriptingMixin, FileApiMixin, GenerateApiMixin):
     """A local, threaded Gemini API on ``127.0.0.1`` with a random port.
 
@@ -163,7 +160,7 @@ class FakeGeminiServer(ScriptingMixin, FileApiMixin, GenerateApiMixin):
         self.youtube_duration_s = 60.0
         self.api_versions: tuple[str, ...] = ("v1beta",)
         self.max_request_bytes = MAX_REQUEST_BYTES
-        self.now: Callable[[], datetime] = _utcnow
+        self.now: Callable[[], datetime] = utc_now
         self.upload_bytes_received = 0
         self.handler_errors: list[BaseException] = []
         self._lock = threading.RLock()

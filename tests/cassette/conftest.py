@@ -18,11 +18,15 @@ import re
 import tempfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from datetime import datetime
+from email.utils import parsedate_to_datetime
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 import pytest
+import time_machine
+import yaml
 from langchain_google_genai import ChatGoogleGenerativeAI
 
 from langchain_gemini_vision._client import build_llm
@@ -118,6 +122,38 @@ def vcr_cassette_dir(request: pytest.FixtureRequest) -> str:
     return str(CASSETTES / request.module.__name__.rsplit(".", 1)[-1])
 
 
+def recorded_at(cassette: Path) -> datetime | None:
+    """When a cassette was recorded: the ``Date`` header of its first answer (None: unknown)."""
+    try:
+        data = yaml.safe_load(cassette.read_text()) or {}
+    except (OSError, yaml.YAMLError):
+        return None
+    for interaction in data.get("interactions", []):
+        headers = {k.lower(): v for k, v in (interaction["response"].get("headers") or {}).items()}
+        for value in headers.get("date", []):
+            return parsedate_to_datetime(str(value))
+    return None
+
+
+@pytest.fixture(autouse=True)
+def _replay_at_recording_time(
+    request: pytest.FixtureRequest, vcr_cassette_dir: str, default_cassette_name: str
+) -> Iterator[None]:
+    """Replay runs with the wall clock at the cassette's recording time (ticking from there).
+
+    Recorded answers carry server times (a file's ``expirationTime``): compared with today's
+    clock they would expire, and the suite would turn red days after it was recorded.
+    """
+    when = None
+    if str(request.config.getoption("--record-mode") or "none") == "none":
+        when = recorded_at(Path(vcr_cassette_dir) / f"{default_cassette_name}.yaml")
+    if when is None:
+        yield
+        return
+    with time_machine.travel(when, tick=True):
+        yield
+
+
 @dataclass
 class CassetteBackend:
     """What a cassette test talks to; ``server`` is set only when recording from the emulator."""
@@ -157,8 +193,6 @@ KEY_PATTERNS = (re.compile(r"AIza[0-9A-Za-z_\-]{35}"), re.compile(r"ya29\.[0-9A-
 
 def cassette_problems(path: Path, max_body_bytes: int = 8 * 1024) -> list[str]:
     """Key-like strings or oversize bodies in one cassette file."""
-    import yaml
-
     text = path.read_text()
     problems = [f"{path.name}: key-like string" for pat in KEY_PATTERNS if pat.search(text)]
     data = yaml.safe_load(text) or {}

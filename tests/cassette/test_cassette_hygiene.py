@@ -1,4 +1,4 @@
-"""Every cassette is safe to publish: no keys, no multi-KB upload bodies."""
+"""Every cassette is safe to publish (no keys, no multi-KB upload bodies) and replays on any day."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import CASSETTES, cassette_problems
+from .conftest import CASSETTES, cassette_problems, recorded_at
 
 ALL = sorted(CASSETTES.rglob("*.yaml"))
 
@@ -18,6 +18,13 @@ def test_cassettes_exist() -> None:
 @pytest.mark.parametrize("path", ALL, ids=[p.name for p in ALL])
 def test_cassette_has_no_key_and_no_large_body(path: Path) -> None:
     assert cassette_problems(path) == []
+
+
+@pytest.mark.parametrize("path", ALL, ids=[p.name for p in ALL])
+def test_cassette_knows_when_it_was_recorded(path: Path) -> None:
+    # Replay runs at this time; without it a cassette with server times would be a time bomb.
+    when = recorded_at(path)
+    assert when is not None and when.tzinfo is not None
 
 
 def test_every_cassette_folder_states_its_origin() -> None:

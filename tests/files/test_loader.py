@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import threading
-import time
 from pathlib import Path
 
 import pytest
@@ -190,12 +189,15 @@ async def test_alazy_load_bounded_concurrency_and_cleanup(
 ) -> None:
     lock = threading.Lock()
     active = {"now": 0, "max": 0}
+    # Requests meet in pairs before answering: the bound must let two run at once, and the
+    # counter shows it never lets a third in.
+    pair = threading.Barrier(2, timeout=10)
 
     def slow(req: GenerateRequest) -> str:
         with lock:
             active["now"] += 1
             active["max"] = max(active["max"], active["now"])
-        time.sleep(0.05)  # server side: keeps requests overlapping so the bound is visible
+        pair.wait()
         with lock:
             active["now"] -= 1
         return "ok"

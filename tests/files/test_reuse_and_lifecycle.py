@@ -186,7 +186,7 @@ async def test_cancelled_aupload_leaves_no_orphan(
     server.latency_s = 0.05  # keep the transfer busy long enough to be cancelled mid-way
     try:
         task = asyncio.create_task(manager.aupload(make_mp4(2, size_bytes=3 * 8 * 1024 * 1024)))
-        await asyncio.sleep(0.08)
+        await asyncio.wait_for(_first_chunk_sent(server), 10)  # cancel mid-transfer, not by time
         task.cancel()
         with pytest.raises(asyncio.CancelledError):
             await task
@@ -195,3 +195,8 @@ async def test_cancelled_aupload_leaves_no_orphan(
     assert upload_requests(server) >= 1  # it was cancelled mid-transfer, not before starting
     assert server.upload_bytes_received < 3 * 8 * 1024 * 1024
     assert server.files == {}
+
+
+async def _first_chunk_sent(server: FakeGeminiServer) -> None:
+    while not any("upload_id" in r.query for r in server.requests):
+        await asyncio.sleep(0.001)

@@ -1,3 +1,7 @@
+import os
+import subprocess
+import sys
+
 import pytest
 
 from langchain_gemini_vision._client import DEFAULT_MODEL, build_llm, resolve_llm
@@ -21,12 +25,21 @@ def test_missing_key_names_both_variables() -> None:
     assert "GOOGLE_API_KEY" in str(info.value) and "GEMINI_API_KEY" in str(info.value)
 
 
-def test_import_needs_no_key() -> None:
-    import importlib
-
-    import langchain_gemini_vision
-
-    importlib.reload(langchain_gemini_vision)  # must not raise without a key
+def test_import_and_public_names_need_no_key() -> None:
+    # A fresh interpreter with no key in its environment (reloading the package in-process would
+    # replace its classes under every other test's feet).
+    env = {k: v for k, v in os.environ.items() if k not in ("GOOGLE_API_KEY", "GEMINI_API_KEY")}
+    code = (
+        "import langchain_gemini_vision as p; "
+        "missing = [n for n in p.__all__ if not hasattr(p, n)]; "
+        "print(len(p.__all__), missing)"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=60
+    )
+    assert done.returncode == 0, done.stderr
+    count, missing = done.stdout.split(" ", 1)
+    assert int(count) > 10 and missing.strip() == "[]"
 
 
 def test_key_model_and_version_from_env(monkeypatch: pytest.MonkeyPatch) -> None:

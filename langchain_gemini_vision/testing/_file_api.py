@@ -41,6 +41,12 @@ class FileApiMixin:
         """Open resumable uploads by token (``chunk_offsets`` shows the offsets received)."""
         return self._store.sessions
 
+    def clear_files(self) -> None:
+        """Forget every stored file and open upload (a shared server between tests)."""
+        with self._lock:
+            self._store.records.clear()
+            self._store.sessions.clear()
+
     def add_file(
         self,
         *,

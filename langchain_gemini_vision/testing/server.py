@@ -326,8 +326,7 @@ class FakeGeminiServer(ScriptingMixin, FileApiMixin, GenerateApiMixin):
     def reset(self) -> None:
         """Forget files, uploads, rules, faults and the log (settings are kept)."""
         with self._lock:
-            self._store.records.clear()
-            self._store.sessions.clear()
+            self.clear_files()
             self._rules.clear()
             self.clear_faults()
             self.clear_log()

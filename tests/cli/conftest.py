@@ -37,6 +37,7 @@ def server(
     world: FakeGeminiServer, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> FakeGeminiServer:
     world.clear_log()
+    world.clear_files()  # the world is shared by the module's tests, which run in any order
     world.clear_faults()
     world.processing_polls = 0
     world.fail_processing = None

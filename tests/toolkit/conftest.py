@@ -32,6 +32,7 @@ def world(samples: DemoSamples) -> Iterator[FakeGeminiServer]:
 @pytest.fixture
 def server(world: FakeGeminiServer) -> FakeGeminiServer:
     world.clear_log()
+    world.clear_files()  # the world is shared by the module's tests, which run in any order
     return world
 
 

@@ -1,30 +1,45 @@
-"""A small JSON index of what this library uploaded, so identical content is reused across runs.
+"""A small SQLite index of what this library uploaded, so identical content is reused across runs.
 
 The index is only a hint: every entry is re-validated with ``files.get`` (state, sha256,
 expiration) before a file is reused, so a stale, deleted or foreign entry costs one GET and is then
 replaced. It maps ``endpoint + sha256`` to the remote file name and holds no secrets (no API key,
 no file content).
+
+Many processes share one index (a notebook, a CLI run and a pipeline worker on the same machine):
+SQLite in WAL mode keeps concurrent writers from losing each other's entries, and
+:meth:`FileIndex.claim` is a per-content lock across threads *and* processes, held from the lookup
+until the upload is remembered, so two processes that want the same bytes upload them once.
 """
 
 from __future__ import annotations
 
-import json
+import contextlib
+import hashlib
 import logging
 import os
+import sqlite3
 import sys
-import tempfile
-import threading
+import time
+from collections.abc import Callable, Iterator
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import IO
 
 from ._clock import WallClock, as_utc, utc_now
 
 logger = logging.getLogger(__name__)
 
 CACHE_DIR_VAR = "GEMINI_VISION_CACHE_DIR"
-INDEX_FILE = "file_index.json"
-_VERSION = 1
+INDEX_FILE = "file_index.sqlite3"
+_LOCK_DIR = "locks"
+_BUSY_TIMEOUT_S = 30.0
+# Longer than any sane upload; past it we proceed unlocked (a duplicate upload, never a hang).
+_CLAIM_TIMEOUT_S = 900.0
+_Work = Callable[[sqlite3.Connection], object]
+_SCHEMA = (
+    "CREATE TABLE IF NOT EXISTS entries ("
+    " key TEXT PRIMARY KEY, name TEXT NOT NULL, expiration_time TEXT)"
+)
 
 
 def default_cache_dir() -> Path:
@@ -42,19 +57,21 @@ def default_cache_dir() -> Path:
 
 
 class FileIndex:
-    """Thread-safe read-modify-write access to the index file.
+    """Reuse entries in a SQLite database shared by every thread and process of one user.
 
-    Every operation re-reads the file, so several processes sharing it see each other's uploads;
-    writes are atomic (temp file + ``os.replace``). A corrupt or unreadable index is treated as
-    empty, never as an error: losing the index only costs a re-upload.
+    A corrupt, unreadable or read-only index is treated as empty, never as an error: losing the
+    index only costs a re-upload.
+
+    Args:
+        cache_dir: Folder of the database (default: :func:`default_cache_dir`).
+        now: Wall clock used to drop entries whose remote file has expired.
     """
 
     def __init__(
         self, cache_dir: str | os.PathLike[str] | None = None, *, now: WallClock = utc_now
     ) -> None:
-        self.path = Path(cache_dir).expanduser() if cache_dir else default_cache_dir()
-        self.path = self.path / INDEX_FILE
-        self._lock = threading.Lock()
+        self.folder = Path(cache_dir).expanduser() if cache_dir else default_cache_dir()
+        self.path = self.folder / INDEX_FILE
         self._now = now
 
     @staticmethod
@@ -62,67 +79,164 @@ class FileIndex:
         """The entry key: files live per endpoint (and project), content by hash."""
         return f"{endpoint}|{sha256_hex}"
 
-    def _read(self) -> dict[str, dict[str, Any]]:
-        try:
-            raw = json.loads(self.path.read_text(encoding="utf-8"))
-        except FileNotFoundError:
-            return {}
-        except (OSError, ValueError) as exc:
-            logger.warning("Ignoring unreadable file index %s: %s", self.path, exc)
-            return {}
-        entries = raw.get("entries") if isinstance(raw, dict) else None
-        if not isinstance(entries, dict):
-            return {}
-        return {k: v for k, v in entries.items() if isinstance(v, dict)}
+    # ---- storage -------------------------------------------------------------------------------
 
-    def _write(self, entries: dict[str, dict[str, Any]]) -> None:
+    @contextlib.contextmanager
+    def _db(self) -> Iterator[sqlite3.Connection]:
+        self.folder.mkdir(parents=True, exist_ok=True)
+        # One short-lived connection per operation: safe from any thread, and a forked or
+        # long-running process never holds a stale handle.
+        conn = sqlite3.connect(self.path, timeout=_BUSY_TIMEOUT_S, isolation_level=None)
         try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(prefix=".index-", dir=self.path.parent)
-            with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                json.dump({"version": _VERSION, "entries": entries}, handle, indent=1)
-            os.replace(tmp, self.path)
-        except OSError as exc:  # a read-only cache must not break uploads
-            logger.warning("Could not write file index %s: %s", self.path, exc)
+            conn.execute("PRAGMA journal_mode=WAL")
+            conn.execute(_SCHEMA)
+            yield conn
+        finally:
+            conn.close()
+
+    def _run(self, action: str, work: _Work) -> object:
+        for attempt in (1, 2):
+            try:
+                with self._db() as conn:
+                    return work(conn)
+            except sqlite3.DatabaseError as exc:
+                if attempt == 1 and _is_corrupt(exc) and self._discard_corrupt():
+                    continue
+                logger.warning("File index %s: could not %s: %s", self.path, action, exc)
+            except OSError as exc:  # a read-only cache must not break uploads
+                logger.warning("File index %s: could not %s: %s", self.path, action, exc)
+            break
+        return None
+
+    def _discard_corrupt(self) -> bool:
+        logger.warning("Replacing corrupt file index %s", self.path)
+        try:
+            for suffix in ("", "-wal", "-shm"):
+                Path(f"{self.path}{suffix}").unlink(missing_ok=True)
+        except OSError:
+            return False
+        return True
+
+    # ---- the operations ------------------------------------------------------------------------
 
     def lookup(self, key: str) -> str | None:
         """The remote file name recorded for ``key``, if any."""
-        with self._lock:
-            entry = self._read().get(key)
-        name = entry.get("name") if entry else None
+
+        def work(conn: sqlite3.Connection) -> object:
+            row = conn.execute("SELECT name FROM entries WHERE key = ?", (key,)).fetchone()
+            return row[0] if row else None
+
+        name = self._run("read", work)
         return name if isinstance(name, str) else None
 
     def remember(self, key: str, name: str, expiration: datetime | None) -> None:
         """Record an upload (and drop entries that have expired)."""
-        with self._lock:
-            entries = self._read()
-            now = self._now()
-            entries = {k: v for k, v in entries.items() if not _expired(v, now)}
-            entries[key] = {
-                "name": name,
-                "expiration_time": expiration.isoformat() if expiration else None,
-            }
-            self._write(entries)
+        now = as_utc(self._now()).isoformat()
+        expires = as_utc(expiration).isoformat() if expiration else None
+
+        def work(conn: sqlite3.Connection) -> object:
+            with conn:  # one transaction: the prune and the insert land together
+                conn.execute("BEGIN IMMEDIATE")
+                # ISO-8601 strings in UTC compare in time order.
+                conn.execute("DELETE FROM entries WHERE expiration_time <= ?", (now,))
+                conn.execute(
+                    "INSERT OR REPLACE INTO entries (key, name, expiration_time) VALUES (?, ?, ?)",
+                    (key, name, expires),
+                )
+            return None
+
+        self._run("write", work)
 
     def forget(self, *, key: str | None = None, name: str | None = None) -> None:
         """Drop the entry for ``key`` and/or every entry pointing at remote file ``name``."""
-        with self._lock:
-            entries = self._read()
-            kept = {
-                k: v
-                for k, v in entries.items()
-                if k != key and (name is None or v.get("name") != name)
-            }
-            if len(kept) != len(entries):
-                self._write(kept)
+
+        def work(conn: sqlite3.Connection) -> object:
+            conn.execute("DELETE FROM entries WHERE key = ? OR name = ?", (key, name))
+            return None
+
+        self._run("write", work)
+
+    def entries(self) -> dict[str, str]:
+        """Every entry as ``key -> remote file name`` (for inspection and tests)."""
+
+        def work(conn: sqlite3.Connection) -> object:
+            return dict(conn.execute("SELECT key, name FROM entries").fetchall())
+
+        found = self._run("read", work)
+        return found if isinstance(found, dict) else {}
+
+    @contextlib.contextmanager
+    def claim(self, key: str) -> Iterator[None]:
+        """Hold the lock of one content key across threads and processes (blocking).
+
+        Held from the reuse lookup until the upload is remembered, so a second caller with the
+        same bytes waits and then finds the first one's upload instead of sending its own. The
+        operating system releases it if the holder dies.
+        """
+        handle = self._open_lock(key)
+        if handle is None:
+            yield
+            return
+        try:
+            locked = _lock(handle, _CLAIM_TIMEOUT_S)
+            if not locked:
+                logger.warning("Gave up waiting for another upload of the same content; uploading")
+            yield
+        finally:
+            with contextlib.suppress(OSError):
+                _unlock(handle)
+            handle.close()
+
+    def _open_lock(self, key: str) -> IO[bytes] | None:
+        digest = hashlib.sha256(key.encode()).hexdigest()[:32]
+        folder = self.folder / _LOCK_DIR
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            return open(folder / f"{digest}.lock", "a+b")
+        except OSError as exc:
+            logger.warning("No upload lock in %s (%s): duplicate uploads are possible", folder, exc)
+            return None
 
 
-def _expired(entry: dict[str, Any], now: datetime) -> bool:
-    value = entry.get("expiration_time")
-    if not isinstance(value, str):
-        return False
-    try:
-        when = datetime.fromisoformat(value)
-    except ValueError:
-        return True
-    return as_utc(when) <= now
+def _is_corrupt(exc: sqlite3.DatabaseError) -> bool:
+    text = str(exc).lower()
+    return "not a database" in text or "malformed" in text or "file is encrypted" in text
+
+
+if sys.platform == "win32":  # pragma: no cover - exercised on Windows only
+    import msvcrt
+
+    def _lock(handle: IO[bytes], timeout_s: float) -> bool:
+        deadline = time.monotonic() + timeout_s
+        while True:
+            try:
+                handle.seek(0)
+                msvcrt.locking(handle.fileno(), msvcrt.LK_NBLCK, 1)
+                return True
+            except OSError:
+                if time.monotonic() >= deadline:
+                    return False
+                time.sleep(0.05)
+
+    def _unlock(handle: IO[bytes]) -> None:
+        handle.seek(0)
+        msvcrt.locking(handle.fileno(), msvcrt.LK_UNLCK, 1)
+
+else:
+    import fcntl
+
+    def _lock(handle: IO[bytes], timeout_s: float) -> bool:
+        # flock locks belong to the open file description, so two threads of one process that
+        # open the lock file separately exclude each other too.
+        deadline = time.monotonic() + timeout_s
+        while True:
+            try:
+                fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+                return True
+            except BlockingIOError:
+                if time.monotonic() >= deadline:
+                    return False
+                time.sleep(0.02)
+
+    def _unlock(handle: IO[bytes]) -> None:
+        fcntl.flock(handle.fileno(), fcntl.LOCK_UN)

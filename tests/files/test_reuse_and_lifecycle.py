@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import asyncio
-import json
 from datetime import timedelta
 from pathlib import Path
 
 import pytest
 from langchain_google_genai import ChatGoogleGenerativeAI
 
+from langchain_gemini_vision._file_index import INDEX_FILE, FileIndex
 from langchain_gemini_vision.errors import FileProcessingError, MediaAccessError
 from langchain_gemini_vision.files import GeminiFileManager
 from langchain_gemini_vision.testing import FakeGeminiServer
@@ -41,8 +41,9 @@ def test_reuse_across_runs_via_the_index(
     second = GeminiFileManager(llm, cache_dir=cache_dir).upload(data)  # a new "run"
     assert second.name == first.name
     assert upload_requests(server) == 0
-    index_text = (cache_dir / "file_index.json").read_text()
-    assert first.name in index_text and server.api_key not in index_text
+    index_bytes = (cache_dir / INDEX_FILE).read_bytes()
+    assert list(FileIndex(cache_dir).entries().values()) == [first.name]
+    assert server.api_key.encode() not in index_bytes
 
 
 @pytest.mark.parametrize("how", ["deleted", "foreign", "expiring", "failed"])
@@ -63,8 +64,7 @@ def test_stale_index_entries_are_re_uploaded_transparently(
     second = manager.upload(data)
     assert second.name != first.name
     assert second.name in server.files
-    entries = json.loads((cache_dir / "file_index.json").read_text())["entries"]
-    assert [e["name"] for e in entries.values()] == [second.name]
+    assert list(FileIndex(cache_dir).entries().values()) == [second.name]
 
 
 def test_reuse_can_be_turned_off(
@@ -74,7 +74,7 @@ def test_reuse_can_be_turned_off(
     data = make_png(5, 5)
     assert manager.upload(data).name != manager.upload(data).name
     assert len(server.files) == 2
-    assert not (cache_dir / "file_index.json").exists()
+    assert not (cache_dir / INDEX_FILE).exists()
 
 
 async def test_async_reuse(server: FakeGeminiServer, manager: GeminiFileManager) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
-import json
+import threading
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
@@ -78,19 +78,58 @@ def test_index_round_trip_forget_and_prune(tmp_path: Path) -> None:
 
 
 def test_index_survives_a_corrupt_file(tmp_path: Path) -> None:
-    (tmp_path / "file_index.json").write_text("{not json")
+    (tmp_path / "file_index.sqlite3").write_bytes(b"this is not a database" * 100)
     index = FileIndex(tmp_path)
     assert index.lookup("anything") is None
+    index.remember("k", "files/a", None)  # replaces the corrupt file
+    assert FileIndex(tmp_path).entries() == {"k": "files/a"}
+
+
+def test_index_in_a_read_only_place_is_empty_not_an_error(tmp_path: Path) -> None:
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("a file where the cache folder should be")
+    index = FileIndex(blocker)
     index.remember("k", "files/a", None)
-    assert json.loads((tmp_path / "file_index.json").read_text())["entries"]["k"]["name"] == (
-        "files/a"
-    )
+    assert index.lookup("k") is None
+    with index.claim("k"):  # no lock file possible: proceeds unlocked
+        pass
 
 
 def test_cache_dir_env_override(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.setenv("GEMINI_VISION_CACHE_DIR", str(tmp_path / "c"))
     assert default_cache_dir() == tmp_path / "c"
-    assert FileIndex().path == tmp_path / "c" / "file_index.json"
+    assert FileIndex().path == tmp_path / "c" / "file_index.sqlite3"
+
+
+def test_index_prunes_by_the_injected_clock(tmp_path: Path) -> None:
+    start = datetime(2030, 1, 1, tzinfo=timezone.utc)
+    clock = {"now": start}
+    index = FileIndex(tmp_path, now=lambda: clock["now"])
+    index.remember("a", "files/a", start + timedelta(hours=48))
+    clock["now"] = start + timedelta(hours=49)
+    index.remember("b", "files/b", start + timedelta(hours=97))
+    assert index.entries() == {"b": "files/b"}
+
+
+def test_claim_excludes_other_threads_until_released(tmp_path: Path) -> None:
+    index = FileIndex(tmp_path)
+    events: list[str] = []
+
+    def second() -> None:
+        with FileIndex(tmp_path).claim("same"):
+            events.append("second")
+
+    with index.claim("same"):
+        events.append("first")
+        other = threading.Thread(target=second)
+        other.start()
+        other.join(timeout=0.2)
+        assert other.is_alive(), "the second claim did not wait for the first"
+        events.append("first done")
+    other.join(timeout=10)
+    assert events == ["first", "first done", "second"]
+    with index.claim("other key"), FileIndex(tmp_path).claim("unrelated key"):
+        pass  # different keys never wait for each other
 
 
 def _file() -> GeminiFile:

@@ -11,7 +11,10 @@ call path. Server text is redacted before it goes anywhere (an SDK error can ech
 
 from __future__ import annotations
 
+import http.client
 import re
+import urllib.error
+import urllib.parse
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -24,6 +27,7 @@ from .errors import (
     ConnectionLostError,
     GeminiVisionError,
     InvalidRequestError,
+    MediaAccessError,
     RateLimitError,
     RequestTimeoutError,
     ServiceUnavailableError,
@@ -299,4 +303,56 @@ def _for_langchain(exc: BaseException, context: CallContext) -> GeminiVisionErro
                 what_to_do=what_to_do,
                 server_message=message,
             )
+    return None
+
+
+def map_fetch_error(exc: BaseException, url: str, timeout_s: float) -> GeminiVisionError | None:
+    """The typed error for a failed download of a model- or user-chosen URL (None: not ours).
+
+    An HTTP error page is the link's problem (``MediaAccessError``, rule ``"http"``), except the
+    statuses that mean "later" (429, 408/504, 5xx), which map as for Gemini; a refused, reset or
+    dropped connection is a ``ConnectionLostError`` and a stall a ``RequestTimeoutError``.
+    """
+    host = urllib.parse.urlsplit(url).hostname or url
+    code = getattr(exc, "code", None) if isinstance(exc, urllib.error.HTTPError) else None
+    if isinstance(code, int):
+        message = redact(str(getattr(exc, "reason", "") or ""))
+        said = f"HTTP {code}{' ' + message if message else ''}"
+        retry_after = getattr(exc, "headers", None) or {}
+        after = str(retry_after.get("Retry-After") or "")
+        if code == 429:
+            return RateLimitError(
+                f"{url} answered {said} (rate limited).",
+                what_to_do="Retry later, or download the media yourself and pass the bytes.",
+                retry_after_s=float(after) if after.isdigit() else None,
+                server_message=message,
+            )
+        if code in (408, 504) or code >= 500:
+            cls = RequestTimeoutError if code in (408, 504) else ServiceUnavailableError
+            return cls(
+                f"{url} answered {said}.",
+                what_to_do=f"The server at {host} failed; retry later, or use another link.",
+                status=code,
+                server_message=message,
+            )
+        error = MediaAccessError(f"{url} answered {said}; check the link.", rule="http")
+        error.status, error.server_message = code, message
+        return error
+    reason = exc.reason if isinstance(exc, urllib.error.URLError) else exc
+    if isinstance(reason, BaseException) and (
+        is_transport_error(reason) or isinstance(reason, (OSError, http.client.HTTPException))
+    ):
+        text = redact(str(reason)) or type(reason).__name__
+        if isinstance(reason, TimeoutError):
+            return RequestTimeoutError(
+                f"Fetching {url} timed out after {timeout_s:.0f} s ({text}).",
+                what_to_do="Retry, or download the media yourself and pass the bytes or a path.",
+                server_message=text,
+            )
+        return ConnectionLostError(
+            f"Cannot fetch {url}: the connection to {host} failed ({type(reason).__name__}: "
+            f"{text}).",
+            what_to_do="Check the link and the network, then retry.",
+            server_message=text,
+        )
     return None

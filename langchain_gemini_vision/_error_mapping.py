@@ -71,8 +71,14 @@ def _http_code(exc: BaseException) -> int | None:
 
 
 def api_error_in(exc: BaseException) -> BaseException | None:
-    """The first error in the chain that carries an HTTP status from Gemini."""
-    return next((item for item in causes(exc) if _http_code(item) is not None), None)
+    """The error in the chain that carries Gemini's HTTP status, google-genai's own preferred.
+
+    LangChain re-raises a genai error as its own class, keeping the original in ``__cause__``;
+    the original is what the retry decision (and its ``RetryInfo`` details) understands.
+    """
+    found = [item for item in causes(exc) if _http_code(item) is not None]
+    genai = [item for item in found if type(item).__module__.startswith("google.genai")]
+    return (genai or found or [None])[0]
 
 
 def transport_error_in(exc: BaseException) -> BaseException | None:

@@ -78,7 +78,7 @@ def api_error_in(exc: BaseException) -> BaseException | None:
     """
     found = [item for item in causes(exc) if _http_code(item) is not None]
     genai = [item for item in found if type(item).__module__.startswith("google.genai")]
-    return (genai or found or [None])[0]
+    return next(iter(genai or found), None)
 
 
 def transport_error_in(exc: BaseException) -> BaseException | None:

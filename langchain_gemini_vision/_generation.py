@@ -135,8 +135,7 @@ def invoke_model(
             ``ServiceUnavailableError``, ``RequestTimeoutError``, ``ConnectionLostError``,
             ``AuthenticationError``, ``InvalidRequestError``), chained to the original.
     """
-    settings = retries or current_retries()
-    kwargs = {**(call_kwargs or {}), "max_retries": 1}
+    settings, kwargs = _start(call_kwargs, retries)
     attempt = 1
     while True:
         try:
@@ -156,8 +155,7 @@ async def ainvoke_model(
     retries: GenerationRetries | None = None,
 ) -> BaseMessage:
     """Async twin of :func:`invoke_model` (waits with the async sleep; cancellable there)."""
-    settings = retries or current_retries()
-    kwargs = {**(call_kwargs or {}), "max_retries": 1}
+    settings, kwargs = _start(call_kwargs, retries)
     attempt = 1
     while True:
         try:
@@ -166,6 +164,13 @@ async def ainvoke_model(
             delay = _delay_or_raise(settings, exc, attempt, doing, messages)
         await settings.asleep(delay)
         attempt += 1
+
+
+def _start(
+    call_kwargs: dict[str, Any] | None, retries: GenerationRetries | None
+) -> tuple[GenerationRetries, dict[str, Any]]:
+    """The settings in force, and the call options with LangChain's own retries off."""
+    return retries or current_retries(), {**(call_kwargs or {}), "max_retries": 1}
 
 
 def _delay_or_raise(

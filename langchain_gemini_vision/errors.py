@@ -6,6 +6,8 @@ says what went wrong *and what to do next*. Messages never contain the API key.
 
 from __future__ import annotations
 
+from typing import Any
+
 
 class GeminiVisionError(Exception):
     """Base class of every error raised by langchain-gemini-vision.
@@ -139,15 +141,11 @@ class InvalidRequestError(GeminiVisionError):
         self,
         message: str = "",
         *,
-        status: int | None = None,
-        server_message: str = "",
-        what_to_do: str = "",
         size_bytes: int | None = None,
         limit_bytes: int | None = None,
+        **fields: Any,
     ) -> None:
-        super().__init__(
-            message, status=status, server_message=server_message, what_to_do=what_to_do
-        )
+        super().__init__(message, **fields)
         self.size_bytes = size_bytes
         self.limit_bytes = limit_bytes
 
@@ -161,17 +159,10 @@ class RateLimitError(GeminiVisionError):
     """
 
     def __init__(
-        self,
-        message: str = "",
-        *,
-        status: int | None = 429,
-        server_message: str = "",
-        what_to_do: str = "",
-        retry_after_s: float | None = None,
+        self, message: str = "", *, retry_after_s: float | None = None, **fields: Any
     ) -> None:
-        super().__init__(
-            message, status=status, server_message=server_message, what_to_do=what_to_do
-        )
+        fields.setdefault("status", 429)
+        super().__init__(message, **fields)
         self.retry_after_s = retry_after_s
 
 

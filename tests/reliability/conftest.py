@@ -1,58 +1,27 @@
 """Fixtures: one emulator per module, waits recorded instead of slept, a local web server."""
+# The emulator fixtures are the video suites' (module server reset per test, a 21 MB video).
 
 from __future__ import annotations
 
 import socket
 import threading
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
-from langchain_google_genai import ChatGoogleGenerativeAI
 
 from langchain_gemini_vision import generation_retries
-from langchain_gemini_vision.testing import FakeGeminiServer
+from tests._video_support import *  # noqa: F403  (pytest finds the fixtures by name)
+from tests.files.conftest import FakeTime
 
 from .matrix import POLICY
 
 
-@dataclass
-class Waits:
-    """Records every wait between attempts instead of sleeping (sync and async)."""
-
-    seconds: list[float] = field(default_factory=list)
-
-    def sleep(self, seconds: float) -> None:
-        assert seconds >= 0
-        self.seconds.append(seconds)
-
-    async def asleep(self, seconds: float) -> None:
-        self.sleep(seconds)
-
-
-@pytest.fixture(scope="module")
-def module_server() -> Iterator[FakeGeminiServer]:
-    with FakeGeminiServer() as server:
-        yield server
-
-
 @pytest.fixture
-def server(module_server: FakeGeminiServer) -> FakeGeminiServer:
-    module_server.reset()
-    module_server.missing_file_status = 403
-    return module_server
-
-
-@pytest.fixture(scope="module")
-def llm(module_server: FakeGeminiServer) -> ChatGoogleGenerativeAI:
-    return module_server.llm(max_retries=1)
-
-
-@pytest.fixture
-def waits() -> Iterator[Waits]:
-    """Model calls inside the test retry under ``POLICY`` and record their waits."""
-    recorded = Waits()
+def waits() -> Iterator[FakeTime]:
+    """Model calls inside the test retry under ``POLICY``; their waits are recorded, not slept."""
+    recorded = FakeTime()
     with generation_retries(POLICY, sleep=recorded.sleep, asleep=recorded.asleep):
         yield recorded
 

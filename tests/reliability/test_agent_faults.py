@@ -21,8 +21,7 @@ from langchain_gemini_vision.testing import FakeGeminiServer
 from langchain_gemini_vision.testing._agent import ToolCall, has_tools, scripted_tool_calls
 from langchain_gemini_vision.testing._rules import FunctionResult
 from langchain_gemini_vision.testing.samples import make_png
-
-from .conftest import Waits
+from tests.files.conftest import FakeTime
 
 TOOL_MODEL = "gemini-2.5-flash"
 TOOL_PATH = f"models/{TOOL_MODEL}:generateContent"
@@ -90,7 +89,7 @@ async def test_agent_finishes_and_explains_a_failing_tool(
     server, agent = agent_server
     _inject(server, fault)
     phrase, expected_waits = FAULTS[fault]
-    waits = Waits()
+    waits = FakeTime()
     task = {"messages": [("user", "Describe scene.png.")]}
     # The policy set around the agent reaches the tool (only the waits are swapped here).
     with generation_retries(RetryPolicy(attempts=2, jitter=0.0), sleep=waits.sleep,
@@ -105,6 +104,6 @@ async def test_agent_finishes_and_explains_a_failing_tool(
     final = messages[-1]
     assert isinstance(final, AIMessage) and not final.tool_calls
     assert "could not look at the image" in final.text and phrase in final.text
-    assert waits.seconds == expected_waits
+    assert waits.sleeps == expected_waits
     tool_requests = [r for r in server.requests if TOOL_PATH in r.path]
     assert len(tool_requests) == (1 if fault == "400" else 2)

@@ -29,10 +29,11 @@ from langchain_gemini_vision._media import MediaPolicy, aprepare_media, prepare_
 from langchain_gemini_vision._polling import PollPolicy
 from langchain_gemini_vision.files import GeminiFileManager
 from langchain_gemini_vision.testing import FakeGeminiServer
-from langchain_gemini_vision.testing.samples import make_mp4, make_png
-from tests._video_support import UPLOAD_SIZE, deletes, upload_starts
+from langchain_gemini_vision.testing.samples import make_png
+from tests._video_support import deletes, upload_starts
+from tests.files.conftest import FakeTime
 
-from .conftest import Site, Waits, closed_port
+from .conftest import Site, closed_port
 from .matrix import NO_FILE, POLICY, ROWS, TEMP_UPLOAD, Row
 
 # Shaped like a real key, built at run time (no key-like literal in the repository).
@@ -65,11 +66,6 @@ def _check_error(exc: GeminiVisionError, row: Row) -> None:
 
 
 # ---- generation ------------------------------------------------------------------------------
-
-
-@pytest.fixture(scope="module")
-def big_video_bytes() -> bytes:
-    return make_mp4(65.0, size_bytes=UPLOAD_SIZE)
 
 
 def _generation_call(
@@ -125,7 +121,7 @@ async def test_generation_faults(
     mode: str,
     server: FakeGeminiServer,
     llm: ChatGoogleGenerativeAI,
-    waits: Waits,
+    waits: FakeTime,
     tmp_path: Path,
     big_video_bytes: bytes,
 ) -> None:
@@ -134,8 +130,8 @@ async def test_generation_faults(
         await _run(call, mode)
     _check_error(info.value, row)
     sent = sum(1 for r in server.requests if GENERATE in r.path)
-    assert (sent if row.kind != "connect" else len(waits.seconds) + 1) == row.requests
-    assert waits.seconds == list(row.waits)
+    assert (sent if row.kind != "connect" else len(waits.sleeps) + 1) == row.requests
+    assert waits.sleeps == list(row.waits)
     if row.requests > 1:
         assert f"after {row.requests} attempts" in str(info.value)
     if row.kind not in ("timeout", "drop", "connect"):
@@ -148,7 +144,7 @@ async def test_generation_faults(
 
 
 def test_payload_too_large_names_the_size_and_the_limit(
-    server: FakeGeminiServer, llm: ChatGoogleGenerativeAI, waits: Waits
+    server: FakeGeminiServer, llm: ChatGoogleGenerativeAI, waits: FakeTime
 ) -> None:
     server.inject_fault(400, path_contains=GENERATE, message=PAYLOAD_MESSAGE)
     image = make_png(64, 64)
@@ -160,18 +156,18 @@ def test_payload_too_large_names_the_size_and_the_limit(
 
 
 def test_rate_limit_carries_the_servers_delay(
-    server: FakeGeminiServer, llm: ChatGoogleGenerativeAI, waits: Waits
+    server: FakeGeminiServer, llm: ChatGoogleGenerativeAI, waits: FakeTime
 ) -> None:
     server.inject_fault(429, times=10, path_contains=GENERATE, retry_delay_s=7)
     with pytest.raises(RateLimitError) as info:
         caption_image(make_png(8, 8), llm=llm)
     assert info.value.retry_after_s == 7.0
-    assert waits.seconds == [7.0, 7.0]  # RetryInfo honoured, not the backoff
+    assert waits.sleeps == [7.0, 7.0]  # RetryInfo honoured, not the backoff
 
 
 @pytest.mark.parametrize("mode", ["sync", "async"])
 async def test_a_transient_fault_is_retried_to_a_result(
-    server: FakeGeminiServer, llm: ChatGoogleGenerativeAI, waits: Waits, mode: str
+    server: FakeGeminiServer, llm: ChatGoogleGenerativeAI, waits: FakeTime, mode: str
 ) -> None:
     server.add_rule(text="A small blue square.")
     server.inject_fault(503, path_contains=GENERATE)
@@ -180,11 +176,11 @@ async def test_a_transient_fault_is_retried_to_a_result(
     result = await _run(lambda: caption(make_png(8, 8), llm=llm), mode)
     assert result.text == "A small blue square."
     assert sum(1 for r in server.requests if GENERATE in r.path) == 3
-    assert waits.seconds == [0.5, 1.0]
+    assert waits.sleeps == [0.5, 1.0]
 
 
 def test_langchains_own_retries_do_not_multiply_with_ours(
-    server: FakeGeminiServer, waits: Waits
+    server: FakeGeminiServer, waits: FakeTime
 ) -> None:
     # A model left at LangChain's default max_retries=6 still sends exactly POLICY.attempts.
     model = server.llm(max_retries=6)
@@ -198,7 +194,7 @@ def test_langchains_own_retries_do_not_multiply_with_ours(
 
 
 def _files_call(
-    row: Row, mode: str, server: FakeGeminiServer, llm: ChatGoogleGenerativeAI, waits: Waits,
+    row: Row, mode: str, server: FakeGeminiServer, llm: ChatGoogleGenerativeAI, waits: FakeTime,
     tmp_path: Path,
 ) -> tuple[Call, Callable[[], int]]:  # fmt: skip
     """Inject the row's fault; return the call and a counter of the requests it sent."""
@@ -217,7 +213,7 @@ def _files_call(
     elif row.kind in ("503", "400"):
         server.inject_fault(int(row.kind), times=10, path_contains="/upload/")
     if row.kind == "404":
-        server.missing_file_status = 404
+        server.missing_file_status = 404  # the video suites' server fixture does not reset it
         get = manager.aget if mode == "async" else manager.get
         return (lambda: get("files/nope")), lambda: sum(
             1 for r in server.requests if r.path.endswith("files/nope")
@@ -237,13 +233,16 @@ async def test_file_api_faults(
     llm: ChatGoogleGenerativeAI,
     tmp_path: Path,
 ) -> None:
-    waits = Waits()
+    waits = FakeTime()
     call, sent = _files_call(row, mode, server, llm, waits, tmp_path)
-    with pytest.raises(GeminiVisionError) as info:
-        await _run(call, mode)
+    try:
+        with pytest.raises(GeminiVisionError) as info:
+            await _run(call, mode)
+    finally:
+        server.missing_file_status = 403
     _check_error(info.value, row)
     assert sent() == row.requests
-    assert waits.seconds == list(row.waits)
+    assert waits.sleeps == list(row.waits)
     if row.cleanup == NO_FILE:
         assert server.files == {}
 

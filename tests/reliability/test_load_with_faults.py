@@ -24,8 +24,7 @@ from langchain_gemini_vision import (
 from langchain_gemini_vision.files import GeminiFileManager
 from langchain_gemini_vision.testing import FakeGeminiServer
 from langchain_gemini_vision.testing.samples import make_png
-
-from .conftest import Waits
+from tests.files.conftest import FakeTime
 
 CALLS = 200
 ONE_RETRY = RetryPolicy(attempts=2, first_delay_s=0.0, max_delay_s=1.0, jitter=0.0)
@@ -33,7 +32,7 @@ TRANSIENT = (ServiceUnavailableError, RateLimitError, ConnectionLostError)
 
 
 async def test_200_concurrent_calls_with_5_percent_faults(tmp_path: Path) -> None:
-    waits = Waits()
+    waits = FakeTime()
     with FakeGeminiServer() as server:
         server.add_rule(text="A small square.")
         # 5% of POSTs in all: 2.5% 503, 1.25% 429 (no delay), 1.25% dropped connections.
@@ -74,5 +73,5 @@ async def test_200_concurrent_calls_with_5_percent_faults(tmp_path: Path) -> Non
         posts = sum(1 for r in server.requests if r.method == "POST")
         injected = sum(f.used for f in faults)
         assert 0.02 * posts < injected < 0.08 * posts  # about 5% of the POSTs failed
-        assert waits.seconds  # and were retried
+        assert waits.sleeps  # and were retried
         assert len(results) > CALLS * 0.9

@@ -16,13 +16,16 @@ import pytest
 from langchain_google_genai import ChatGoogleGenerativeAI
 
 from langchain_gemini_vision import (
+    AuthenticationError,
     GeminiVisionError,
     InvalidRequestError,
+    MediaAccessError,
     RateLimitError,
     aanalyze_video,
     acaption_image,
     analyze_video,
     caption_image,
+    summarize_youtube,
 )
 from langchain_gemini_vision._client import build_llm
 from langchain_gemini_vision._media import MediaPolicy, aprepare_media, prepare_media
@@ -268,3 +271,19 @@ async def test_fetch_faults(row: Row, mode: str, site: Site) -> None:
         assert len(site.hits) == row.requests
     if row.kind.isdigit():
         assert info.value.status == int(row.kind)
+
+
+# ---- YouTube: the video's refusal stays a media error, a rejected key does not ------------------
+
+
+def test_youtube_refusal_and_rejected_key_are_told_apart(
+    server: FakeGeminiServer, llm: ChatGoogleGenerativeAI, waits: FakeTime
+) -> None:
+    url = "https://www.youtube.com/watch?v=aircAruvnKk"
+    server.inject_fault(403, path_contains=GENERATE)
+    with pytest.raises(MediaAccessError) as refused:
+        summarize_youtube(url, llm=llm)
+    assert refused.value.rule == "youtube"
+    with pytest.raises(AuthenticationError) as rejected:
+        summarize_youtube(url, llm=build_llm(api_key=WRONG_KEY, base_url=server.url))
+    assert WRONG_KEY not in "".join(traceback.format_exception(rejected.value))

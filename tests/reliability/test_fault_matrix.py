@@ -24,15 +24,17 @@ from langchain_gemini_vision import (
     aanalyze_video,
     acaption_image,
     analyze_video,
+    atranscribe_video,
     caption_image,
     summarize_youtube,
+    transcribe_video,
 )
 from langchain_gemini_vision._client import build_llm
 from langchain_gemini_vision._media import MediaPolicy, aprepare_media, prepare_media
 from langchain_gemini_vision._polling import PollPolicy
 from langchain_gemini_vision.files import GeminiFileManager
 from langchain_gemini_vision.testing import FakeGeminiServer
-from langchain_gemini_vision.testing.samples import make_png
+from langchain_gemini_vision.testing.samples import make_mp4, make_png
 from tests._video_support import deletes, upload_starts
 from tests.files.conftest import FakeTime
 
@@ -287,3 +289,16 @@ def test_youtube_refusal_and_rejected_key_are_told_apart(
     with pytest.raises(AuthenticationError) as rejected:
         summarize_youtube(url, llm=build_llm(api_key=WRONG_KEY, base_url=server.url))
     assert WRONG_KEY not in "".join(traceback.format_exception(rejected.value))
+
+
+@pytest.mark.parametrize("mode", ["sync", "async"])
+async def test_transcription_windows_retry_under_the_callers_policy(
+    server: FakeGeminiServer, llm: ChatGoogleGenerativeAI, waits: FakeTime, mode: str
+) -> None:
+    # Sync windows run on worker threads, which do not inherit the caller's context.
+    server.add_rule(json={"segments": [{"start": "0:01", "end": "0:04", "text": "Hello."}]})
+    server.inject_fault(503, path_contains=GENERATE)
+    transcribe = atranscribe_video if mode == "async" else transcribe_video
+    transcript = await _run(lambda: transcribe(make_mp4(10.0), llm=llm), mode)
+    assert [s.text for s in transcript.segments] == ["Hello."]
+    assert waits.sleeps == [0.5]

@@ -7,12 +7,15 @@ videos, and load any media through the Gemini File API with correct state pollin
 from __future__ import annotations
 
 from ._client import build_llm
+from ._generation import generation_retries
 from ._image_tokens import estimate_image_tokens
 from .annotate import annotate_image
 from .captioning import acaption_image, caption_image
 from .detection import adetect_objects, detect_objects
 from .errors import (
+    AuthenticationError,
     ConfigurationError,
+    ConnectionLostError,
     FileProcessingError,
     FileProcessingTimeout,
     GeminiVisionError,
@@ -20,8 +23,11 @@ from .errors import (
     InvalidYouTubeURLError,
     MediaAccessError,
     MediaTooLargeError,
+    RateLimitError,
+    RequestTimeoutError,
     ResponseBlockedError,
     ResponseParseError,
+    ServiceUnavailableError,
     UnsupportedMediaError,
 )
 from .files import GeminiFileManager, PollPolicy, RetryPolicy
@@ -46,10 +52,12 @@ from .youtube import asummarize_youtube, summarize_youtube
 __version__ = "0.1.0"
 
 __all__ = [
+    "AuthenticationError",
     "BoundingBox",
     "CaptionResult",
     "Chapter",
     "ConfigurationError",
+    "ConnectionLostError",
     "Detection",
     "DetectionResult",
     "FileProcessingError",
@@ -64,9 +72,12 @@ __all__ = [
     "MediaAccessError",
     "MediaTooLargeError",
     "PollPolicy",
+    "RateLimitError",
+    "RequestTimeoutError",
     "ResponseBlockedError",
     "ResponseParseError",
     "RetryPolicy",
+    "ServiceUnavailableError",
     "TokenUsage",
     "Transcript",
     "TranscriptSegment",
@@ -84,6 +95,7 @@ __all__ = [
     "caption_image",
     "detect_objects",
     "estimate_image_tokens",
+    "generation_retries",
     "summarize_youtube",
     "transcribe_video",
 ]

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import re
-from collections.abc import Iterator
-
-from ._client import api_key_from_env
+from ._error_mapping import causes, redact
 from .errors import (
     ConfigurationError,
     FileProcessingError,
     FileProcessingTimeout,
+    GeminiVisionError,
     InvalidRequestError,
     InvalidYouTubeURLError,
     MediaAccessError,
@@ -34,31 +32,21 @@ exit codes:
   5  configuration: no API key (set GOOGLE_API_KEY or GEMINI_API_KEY), or the key was rejected
 """
 
-_KEY_PATTERN = re.compile(r"AIza[0-9A-Za-z_\-]{20,}")
 _MAX_CHARS = 400
-
-
-def _chain(exc: BaseException) -> Iterator[BaseException]:
-    seen: set[int] = set()
-    current: BaseException | None = exc
-    while current is not None and id(current) not in seen:
-        seen.add(id(current))
-        yield current
-        current = current.__cause__ or current.__context__
 
 
 def _api_error(exc: BaseException) -> tuple[int | None, str, str] | None:
     """``(code, status, message)`` of the google-genai API error behind ``exc``, if any."""
     from google.genai import errors as genai_errors
 
-    for item in _chain(exc):
+    for item in causes(exc):
         if isinstance(item, genai_errors.APIError):
             return item.code, str(item.status or ""), str(item.message or "")
     return None
 
 
 def _is_network(exc: BaseException) -> bool:
-    names = {type(item).__name__ for item in _chain(exc)}
+    names = {type(item).__name__ for item in causes(exc)}
     return bool(names & {"ConnectError", "ConnectTimeout", "ReadTimeout", "RemoteProtocolError"})
 
 
@@ -72,26 +60,20 @@ def exit_code_for(exc: BaseException) -> int:
         if "API key not valid" in str(exc):
             return EXIT_CONFIG
         return EXIT_INPUT
-    if isinstance(exc, InvalidRequestError):
-        return EXIT_USAGE
+    if isinstance(exc, InvalidRequestError) and exc.status is None:
+        return EXIT_USAGE  # refused before sending; a server's refusal is an API failure
     api = _api_error(exc)
     if api is not None and ("API key not valid" in api[2] or api[1] == "UNAUTHENTICATED"):
         return EXIT_CONFIG
     return EXIT_API
 
 
-def redact(text: str) -> str:
-    """Remove the API key (the one in the environment, and anything shaped like a Google key)."""
-    key = api_key_from_env()
-    if key:
-        text = text.replace(key, "[REDACTED]")
-    return _KEY_PATTERN.sub("[REDACTED]", text)
-
-
 def one_line(exc: BaseException) -> str:
     """A short, single-line description of ``exc`` for people."""
     api = _api_error(exc)
-    if api is not None and not isinstance(exc, (FileProcessingError, MediaAccessError)):
+    if isinstance(exc, GeminiVisionError) and exc.what_to_do:
+        text = str(exc)  # already says what failed and what to do next
+    elif api is not None and not isinstance(exc, (FileProcessingError, MediaAccessError)):
         code, status, message = api
         text = f"Gemini API error {code} {status}: {message}".replace("  ", " ")
     elif _is_network(exc):

@@ -17,6 +17,7 @@ import urllib.request
 from dataclasses import dataclass
 from typing import Any
 
+from ._error_mapping import map_fetch_error
 from .errors import MediaAccessError
 
 _CHUNK = 64 * 1024
@@ -181,15 +182,16 @@ def fetch_url(url: str, limits: FetchLimits) -> tuple[bytes, str]:
                     )
                 chunks.append(chunk)
             return b"".join(chunks), str(response.geturl())
-    except urllib.error.HTTPError as exc:
-        raise MediaAccessError(
-            f"{url} answered HTTP {exc.code} {exc.reason}; check the link.", rule="http"
-        ) from exc
     except urllib.error.URLError as exc:
         if isinstance(exc.reason, MediaAccessError):
             raise exc.reason from None
-        raise MediaAccessError(f"Cannot fetch {url}: {exc.reason}", rule="network") from exc
-    except TimeoutError as exc:
-        raise MediaAccessError(
-            f"Fetching {url} timed out after {limits.timeout_s:.0f} s.", rule="timeout"
-        ) from exc
+        raise _mapped(exc, url, limits) from exc
+    except (OSError, http.client.HTTPException) as exc:
+        raise _mapped(exc, url, limits) from exc
+
+
+def _mapped(exc: Exception, url: str, limits: FetchLimits) -> Exception:
+    """The package's typed error for a failed fetch (the same classes as for Gemini calls)."""
+    return map_fetch_error(exc, url, limits.timeout_s) or MediaAccessError(
+        f"Cannot fetch {url}: {exc}", rule="network"
+    )

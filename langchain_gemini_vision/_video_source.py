@@ -27,7 +27,7 @@ from ._video_options import ClipOptions
 from ._video_probe import probe_duration
 from ._windows import tolerance
 from ._youtube_url import YouTubeRef, parse_youtube_url
-from .errors import MediaAccessError, UnsupportedMediaError
+from .errors import AuthenticationError, MediaAccessError, UnsupportedMediaError
 from .files import GeminiFileManager, arouted_media, routed_media
 
 __all__ = [
@@ -215,6 +215,8 @@ def youtube_error(exc: BaseException, url: str) -> MediaAccessError | None:
     private, unlisted, age-restricted, members-only, region-blocked or a live stream in progress.
     """
     status, message = _status_of(exc)
+    if isinstance(exc, AuthenticationError) and status != 403:
+        return None  # the key was rejected: nothing to do with the video
     if status not in (400, 403, 404) or "models/" in message:
         # A missing or unsupported model is a configuration problem, not the video's.
         return None

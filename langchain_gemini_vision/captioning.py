@@ -17,6 +17,7 @@ from langchain_core.messages import BaseMessage, HumanMessage
 from langchain_google_genai import ChatGoogleGenerativeAI
 
 from ._client import model_name, resolve_llm
+from ._generation import ainvoke_model, invoke_model
 from ._imaging import (
     aprepare_images,
     arouted_images,
@@ -236,7 +237,7 @@ def caption_image(
     check_inline_total(prepared)
     with routed_images(prepared, model) as ready:
         request = build(ready)
-        message = model.invoke(request.messages, **request.call_kwargs)
+        message = invoke_model(model, request.messages, request.call_kwargs, doing="caption images")
     return finish_caption(message, request, fallback_model=model_name(model))
 
 
@@ -258,5 +259,7 @@ async def acaption_image(
     check_inline_total(prepared)
     async with arouted_images(prepared, model) as ready:
         request = build(ready)
-        message = await model.ainvoke(request.messages, **request.call_kwargs)
+        message = await ainvoke_model(
+            model, request.messages, request.call_kwargs, doing="caption images"
+        )
     return finish_caption(message, request, fallback_model=model_name(model))

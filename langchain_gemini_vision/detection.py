@@ -17,6 +17,7 @@ from langchain_core.messages import BaseMessage, HumanMessage
 from langchain_google_genai import ChatGoogleGenerativeAI
 
 from ._client import model_name, resolve_llm
+from ._generation import ainvoke_model, invoke_model
 from ._imaging import (
     aprepare_images,
     arouted_images,
@@ -456,7 +457,7 @@ def detect_objects(
     prepared = prepare_images([image], policy=policy, max_image_side=max_image_side)
     with routed_images(prepared, model) as ready:
         request = build(ready[0])
-        message = model.invoke(request.messages, **request.call_kwargs)
+        message = invoke_model(model, request.messages, request.call_kwargs, doing="detect objects")
     return finish_detection(message, request, fallback_model=model_name(model))
 
 
@@ -478,5 +479,7 @@ async def adetect_objects(
     prepared = await aprepare_images([image], policy=policy, max_image_side=max_image_side)
     async with arouted_images(prepared, model) as ready:
         request = build(ready[0])
-        message = await model.ainvoke(request.messages, **request.call_kwargs)
+        message = await ainvoke_model(
+            model, request.messages, request.call_kwargs, doing="detect objects"
+        )
     return finish_detection(message, request, fallback_model=model_name(model))

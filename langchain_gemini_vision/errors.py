@@ -6,13 +6,44 @@ says what went wrong *and what to do next*. Messages never contain the API key.
 
 from __future__ import annotations
 
+from typing import Any
+
 
 class GeminiVisionError(Exception):
-    """Base class of every error raised by langchain-gemini-vision."""
+    """Base class of every error raised by langchain-gemini-vision.
+
+    Attributes:
+        status: The HTTP status behind the error when a server answered one (else None).
+        server_message: What the server said, with any API key redacted ("" when none).
+        what_to_do: The next step for the user (also the end of ``str(error)``).
+    """
+
+    def __init__(
+        self,
+        message: str = "",
+        *,
+        status: int | None = None,
+        server_message: str = "",
+        what_to_do: str = "",
+    ) -> None:
+        if what_to_do and what_to_do not in message:
+            message = f"{message} {what_to_do}".strip()
+        super().__init__(message)
+        self.status = status
+        self.server_message = server_message
+        self.what_to_do = what_to_do
 
 
 class ConfigurationError(GeminiVisionError):
     """The package is not configured to make a call (e.g. no API key in the environment)."""
+
+
+class AuthenticationError(ConfigurationError):
+    """Gemini refused the API key: invalid (400 ``API_KEY_INVALID``), 401, or 403 for the key.
+
+    A subclass of :class:`ConfigurationError`, which is what a rejected key raised before this
+    class existed, so ``except ConfigurationError`` keeps catching it.
+    """
 
 
 class UnsupportedMediaError(GeminiVisionError):
@@ -99,4 +130,49 @@ class InvalidYouTubeURLError(GeminiVisionError):
 
 
 class InvalidRequestError(GeminiVisionError):
-    """An argument is out of range (offsets, fps, empty target...) before anything is sent."""
+    """An argument is out of range before anything is sent, or Gemini refused the request (400).
+
+    Attributes:
+        size_bytes: For a payload too large, the size of the media sent inline (else None).
+        limit_bytes: For a payload too large, the limit the server named (else None).
+    """
+
+    def __init__(
+        self,
+        message: str = "",
+        *,
+        size_bytes: int | None = None,
+        limit_bytes: int | None = None,
+        **fields: Any,
+    ) -> None:
+        super().__init__(message, **fields)
+        self.size_bytes = size_bytes
+        self.limit_bytes = limit_bytes
+
+
+class RateLimitError(GeminiVisionError):
+    """Gemini answered 429: a rate limit or quota was hit (retried first, when allowed).
+
+    Attributes:
+        retry_after_s: The delay the server asked for (``google.rpc.RetryInfo.retryDelay`` or
+            "Please retry in N s"), or None when it named none.
+    """
+
+    def __init__(
+        self, message: str = "", *, retry_after_s: float | None = None, **fields: Any
+    ) -> None:
+        fields.setdefault("status", 429)
+        super().__init__(message, **fields)
+        self.retry_after_s = retry_after_s
+
+
+class ServiceUnavailableError(GeminiVisionError):
+    """Gemini failed on its side (500, 502, 503 "model overloaded"), after the retries."""
+
+
+class RequestTimeoutError(GeminiVisionError):
+    """A call took too long: the server answered 408 or 504, or the client's timeout expired."""
+
+
+class ConnectionLostError(GeminiVisionError):
+    """The connection could not be made or was dropped before an answer arrived."""

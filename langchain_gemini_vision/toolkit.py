@@ -11,6 +11,7 @@ from langchain_google_genai import ChatGoogleGenerativeAI
 from pydantic import ConfigDict, Field, PrivateAttr, field_validator
 
 from ._client import resolve_llm
+from ._retry import RetryPolicy
 from .detection import DEFAULT_MAX_OBJECTS
 from .errors import InvalidRequestError
 from .tools import (
@@ -61,6 +62,7 @@ class GeminiVisionToolkit(BaseToolkit):
         fps: Video frames sampled per second, in (0, 24].
         max_concurrency: Windows of a long video transcribed at once.
         include: Only these tools (by name, see :data:`TOOL_NAMES`); default all four.
+        retry_policy: How the tools' model calls are retried (default ``RetryPolicy()``).
     """
 
     model_config = ConfigDict(arbitrary_types_allowed=True)
@@ -79,6 +81,7 @@ class GeminiVisionToolkit(BaseToolkit):
     fps: float | None = Field(default=None, gt=0, le=24)
     max_concurrency: int = Field(default=4, gt=0)
     include: list[str] | None = None
+    retry_policy: RetryPolicy | None = None
 
     _llm: ChatGoogleGenerativeAI | None = PrivateAttr(default=None)
 
@@ -119,6 +122,7 @@ class GeminiVisionToolkit(BaseToolkit):
             "ssrf_guard": self.ssrf_guard,
             "allow_gcs": self.allow_gcs,
             "max_content_chars": self.max_content_chars,
+            "retry_policy": self.retry_policy,
         }
 
     def get_tools(self) -> list[BaseTool]:

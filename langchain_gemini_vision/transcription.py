@@ -40,6 +40,7 @@ from langchain_google_genai import ChatGoogleGenerativeAI
 
 from ._client import model_name, resolve_llm
 from ._fan_out import afan_out, fan_out
+from ._generation import ainvoke_model, current_retries, invoke_model
 from ._media import MediaInput, MediaPolicy
 from ._response import ModelReply, read_reply
 from ._transcript_parsing import TRANSCRIPT_SCHEMA, parse_transcript_answer
@@ -543,14 +544,20 @@ def finish_transcription(
     )
 
 
+_DOING = "transcribe a video window"
+
+
 def _run_sync(
     model: ChatGoogleGenerativeAI, plan: TranscriptionPlan, on_progress: ProgressCallback | None
 ) -> list[WindowOutcome]:
     run = WindowRun(plan, on_progress)
+    retries = current_retries()  # the window threads do not inherit the caller's context
 
     def call(request: WindowRequest) -> BaseMessage:
         with youtube_errors(plan.source.youtube_url):
-            return model.invoke(request.messages, **request.call_kwargs)
+            return invoke_model(
+                model, request.messages, request.call_kwargs, doing=_DOING, retries=retries
+            )
 
     fan_out(call, plan.requests, run.receive, plan.options.max_concurrency)
     return run.outcomes
@@ -563,7 +570,7 @@ async def _run_async(
 
     async def call(request: WindowRequest) -> BaseMessage:
         with youtube_errors(plan.source.youtube_url):
-            return await model.ainvoke(request.messages, **request.call_kwargs)
+            return await ainvoke_model(model, request.messages, request.call_kwargs, doing=_DOING)
 
     await afan_out(call, plan.requests, run.receive, plan.options.max_concurrency)
     return run.outcomes

@@ -15,6 +15,7 @@ from langchain_core.messages import BaseMessage, HumanMessage
 from langchain_google_genai import ChatGoogleGenerativeAI
 
 from ._client import model_name, resolve_llm
+from ._generation import ainvoke_model, invoke_model
 from ._media import MediaInput, MediaPolicy
 from ._response import read_reply
 from ._video_options import (
@@ -162,7 +163,7 @@ def analyze_video(
     with routed_video(prepared, model, clip, manager=manager) as source:
         request = build_question_request(source, question, clip)
         with youtube_errors(source.youtube_url):
-            message = model.invoke(request.messages)
+            message = invoke_model(model, request.messages, doing="answer a question about a video")
     return finish_answer(message, request, fallback_model=model_name(model))
 
 
@@ -184,5 +185,7 @@ async def aanalyze_video(
     async with arouted_video(prepared, model, clip, manager=manager) as source:
         request = build_question_request(source, question, clip)
         with youtube_errors(source.youtube_url):
-            message = await model.ainvoke(request.messages)
+            message = await ainvoke_model(
+                model, request.messages, doing="answer a question about a video"
+            )
     return finish_answer(message, request, fallback_model=model_name(model))

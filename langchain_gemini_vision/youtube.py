@@ -22,6 +22,7 @@ from langchain_core.messages import BaseMessage, HumanMessage
 from langchain_google_genai import ChatGoogleGenerativeAI
 
 from ._client import model_name, resolve_llm
+from ._generation import ainvoke_model, invoke_model
 from ._media import PreparedMedia
 from ._response import read_reply
 from ._transcript_parsing import CHAPTERS_SCHEMA, RawChapter, parse_chapters_answer
@@ -257,7 +258,9 @@ def summarize_youtube(
     request = build_summary_request(url, style=style, **options)
     model = resolve_llm(llm)
     with youtube_errors(request.ref.canonical_url):
-        message = model.invoke(request.messages, **request.call_kwargs)
+        message = invoke_model(
+            model, request.messages, request.call_kwargs, doing="summarize a YouTube video"
+        )
     return finish_summary(message, request, fallback_model=model_name(model))
 
 
@@ -272,5 +275,7 @@ async def asummarize_youtube(
     request = build_summary_request(url, style=style, **options)
     model = resolve_llm(llm)
     with youtube_errors(request.ref.canonical_url):
-        message = await model.ainvoke(request.messages, **request.call_kwargs)
+        message = await ainvoke_model(
+            model, request.messages, request.call_kwargs, doing="summarize a YouTube video"
+        )
     return finish_summary(message, request, fallback_model=model_name(model))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 import threading
 from dataclasses import dataclass, field
 
@@ -10,12 +11,18 @@ from . import _wire
 
 @dataclass
 class _Matcher:
-    """Shared matching and use-counting for faults and drops."""
+    """Shared matching and use-counting for faults and drops.
+
+    ``probability`` below 1 makes a matching request fail only that often (drawn from ``rng``,
+    seeded for reproducible runs): "5% of requests fail" instead of "the next N".
+    """
 
     times: int = 1
     path_contains: str | None = None
     method: str | None = None
     used: int = 0
+    probability: float = 1.0
+    rng: random.Random = field(default_factory=random.Random, repr=False, compare=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
 
     @property
@@ -31,6 +38,8 @@ class _Matcher:
             if self.method is not None and self.method.upper() != method.upper():
                 return False
             if self.path_contains is not None and self.path_contains not in target:
+                return False
+            if self.probability < 1.0 and self.rng.random() >= self.probability:
                 return False
             self.used += 1
             return True

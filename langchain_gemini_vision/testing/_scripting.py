@@ -7,6 +7,7 @@ the server's dispatch).
 
 from __future__ import annotations
 
+import random
 import threading
 from collections.abc import Callable
 from typing import Any
@@ -104,6 +105,8 @@ class ScriptingMixin:
         method: str | None = None,
         retry_delay_s: float | None = None,
         message: str | None = None,
+        probability: float = 1.0,
+        seed: int | None = None,
     ) -> Fault:
         """Answer the next matching request(s) with an HTTP error, as the live API words it.
 
@@ -121,6 +124,9 @@ class ScriptingMixin:
             method: Only this HTTP method.
             retry_delay_s: RetryInfo delay for 429.
             message: Replace the default message.
+            probability: Fail each matching request with this probability (up to ``times``),
+                for "5% of requests fail" load tests.
+            seed: Seed of those draws (reproducible runs).
 
         Returns:
             The fault; ``used`` counts the requests it failed.
@@ -132,19 +138,34 @@ class ScriptingMixin:
             status=status,
             retry_delay_s=retry_delay_s,
             message=message,
+            probability=probability,
+            rng=random.Random(seed),
         )
         with self._lock:
             self._faults.append(fault)
         return fault
 
     def drop_connections(
-        self, times: int = 1, path_contains: str | None = None, method: str | None = None
+        self,
+        times: int = 1,
+        path_contains: str | None = None,
+        method: str | None = None,
+        *,
+        probability: float = 1.0,
+        seed: int | None = None,
     ) -> Drop:
         """Close the connection of the next matching request(s) without answering.
 
         The body is read first, so clients see "server disconnected" rather than a write error.
+        ``probability`` and ``seed`` work as for :meth:`inject_fault`.
         """
-        drop = Drop(times=times, path_contains=path_contains, method=method)
+        drop = Drop(
+            times=times,
+            path_contains=path_contains,
+            method=method,
+            probability=probability,
+            rng=random.Random(seed),
+        )
         with self._lock:
             self._drops.append(drop)
         return drop

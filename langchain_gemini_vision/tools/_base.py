@@ -6,7 +6,7 @@ constructor field; a tool's ``args_schema`` holds only what the *model* may choo
 
 from __future__ import annotations
 
-import asyncio
+import contextlib
 import os
 from collections.abc import Awaitable, Callable, Iterable
 from pathlib import Path
@@ -14,16 +14,23 @@ from typing import Any, Literal, TypeVar
 
 from langchain_core.tools import BaseTool, ToolException
 from langchain_google_genai import ChatGoogleGenerativeAI
-from pydantic import ConfigDict, Field, PrivateAttr
+from pydantic import ConfigDict, Field, PrivateAttr, ValidationError
+from pydantic.v1 import ValidationError as ValidationErrorV1
 
 from .._client import model_name, resolve_llm
+from .._error_mapping import CallContext, map_error
+from .._generation import generation_retries
 from .._media import MediaPolicy
+from .._retry import RetryPolicy
 from ..errors import (
     ConfigurationError,
+    ConnectionLostError,
     FileProcessingError,
     FileProcessingTimeout,
     GeminiVisionError,
-    MediaAccessError,
+    RateLimitError,
+    RequestTimeoutError,
+    ServiceUnavailableError,
 )
 
 T = TypeVar("T")
@@ -31,16 +38,35 @@ T = TypeVar("T")
 
 def _error_for_model(exc: GeminiVisionError) -> str:
     """One line the calling model can act on (never a repr or a traceback)."""
-    text = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+    text = " ".join(str(exc).split()) or type(exc).__name__
     if isinstance(exc, FileProcessingTimeout):
         return f"{text} Try a shorter clip or ask again later."
     if isinstance(exc, FileProcessingError):
         return f"{text} The file cannot be used; try another file."
-    if isinstance(exc, MediaAccessError):
-        return f"{text}"
     if isinstance(exc, ConfigurationError):
-        return f"The vision tool is not configured: {text}"
+        return (
+            f"The vision tool is not configured: {text} Tell the user; calling again will not help."
+        )
+    if isinstance(exc, (RateLimitError, ServiceUnavailableError, RequestTimeoutError)):
+        return (
+            f"{text} The tool already retried; this is temporary: tell the user, or try again "
+            "later."
+        )
+    if isinstance(exc, ConnectionLostError):
+        return f"{text} The tool already retried; tell the user the vision service is unreachable."
     return text
+
+
+def _validation_error_for_model(exc: ValidationError | ValidationErrorV1) -> str:
+    """Which arguments were wrong and why, so the model can call again correctly."""
+    if isinstance(exc, ValidationError):
+        problems = "; ".join(
+            f"{'.'.join(str(p) for p in error['loc']) or 'arguments'}: {error['msg']}"
+            for error in exc.errors()
+        )
+    else:  # pragma: no cover - pydantic v1 schemas are not used by these tools
+        problems = str(exc)
+    return f"Invalid tool arguments ({problems}). Fix them and call the tool again."
 
 
 class GeminiVisionBaseTool(BaseTool):
@@ -56,6 +82,13 @@ class GeminiVisionBaseTool(BaseTool):
         allow_gcs: Whether the model may pass ``gs://`` URIs (Gemini reads them with the
             project's credentials, so this is off unless the developer opts in).
         max_content_chars: Cap on the text returned to the model (the artifact is never capped).
+        retry_policy: How this tool's model calls are retried after a transient failure (default
+            ``RetryPolicy()``: 4 attempts; see ``generation_retries``).
+        handle_tool_error: On by default: every ``GeminiVisionError`` (bad media, refusals, rate
+            limits, outages, timeouts, a rejected key) comes back to the model as an error
+            result with a next step instead of ending the agent's run.
+        handle_validation_error: On by default: wrong arguments from the model come back to it
+            as a message naming them.
     """
 
     model_config = ConfigDict(arbitrary_types_allowed=True)
@@ -66,7 +99,11 @@ class GeminiVisionBaseTool(BaseTool):
     ssrf_guard: bool = True
     allow_gcs: bool = False
     max_content_chars: int = 8000
+    retry_policy: RetryPolicy | None = None
     handle_tool_error: bool | str | Callable[[ToolException], str] | None = True
+    handle_validation_error: (
+        bool | str | Callable[[ValidationError | ValidationErrorV1], str] | None
+    ) = _validation_error_for_model
     response_format: Literal["content", "content_and_artifact"] = "content_and_artifact"
 
     _resolved_llm: ChatGoogleGenerativeAI | None = PrivateAttr(default=None)
@@ -116,17 +153,40 @@ class GeminiVisionBaseTool(BaseTool):
         )
 
     def call(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
-        """Run a core function, turning our errors into ``ToolException`` with a next step."""
+        """Run a core function; every failure the world can cause becomes a ``ToolException``."""
         try:
-            return fn(*args, **kwargs)
-        except GeminiVisionError as exc:
-            raise ToolException(_error_for_model(exc)) from exc
+            with self._retries():
+                return fn(*args, **kwargs)
+        except Exception as exc:
+            error = self._tool_exception(exc)
+            if error is None:
+                raise
+            raise error from error.__cause__
 
     async def acall(self, fn: Callable[..., Awaitable[T]], *args: Any, **kwargs: Any) -> T:
         """Async twin of :meth:`call`."""
         try:
-            return await fn(*args, **kwargs)
-        except GeminiVisionError as exc:
-            raise ToolException(_error_for_model(exc)) from exc
-        except asyncio.CancelledError:
-            raise
+            with self._retries():
+                return await fn(*args, **kwargs)
+        except Exception as exc:
+            error = self._tool_exception(exc)
+            if error is None:
+                raise
+            raise error from error.__cause__
+
+    def _retries(self) -> contextlib.AbstractContextManager[object]:
+        if self.retry_policy is None:
+            return contextlib.nullcontext()
+        return generation_retries(self.retry_policy)
+
+    def _tool_exception(self, exc: Exception) -> ToolException | None:
+        """``exc`` as a ``ToolException`` chained to the typed error; None for a bug."""
+        # Every call path already maps its failures; this catches one that slipped through.
+        mapped = map_error(exc, CallContext(doing=f"run {self.name}"))
+        if mapped is None:
+            return None
+        if mapped is not exc:
+            mapped.__cause__ = exc
+        error = ToolException(_error_for_model(mapped))
+        error.__cause__ = mapped
+        return error

@@ -16,7 +16,9 @@ from langchain_tests.integration_tests import ToolsIntegrationTests
 from langchain_tests.unit_tests import ToolsUnitTests
 from PIL import Image
 
+from langchain_gemini_vision import caption_image, detect_objects
 from langchain_gemini_vision._client import build_llm
+from langchain_gemini_vision.errors import AuthenticationError
 from langchain_gemini_vision.testing import FakeGeminiServer
 from langchain_gemini_vision.testing.samples import make_jpeg
 from langchain_gemini_vision.tools import GeminiImageCaptionTool, GeminiObjectDetectionTool
@@ -263,9 +265,19 @@ def test_a_rejected_key_never_shows_in_what_the_tool_raises(
     args = (
         {"image": str(photo), "target": "x"} if "target" in tool.args else {"images": [str(photo)]}
     )
-    # A key the model cannot fix is not a ToolException: it reaches the developer, key-free.
-    with pytest.raises(ModelError) as info:
-        tool.invoke(call(tool.name, **args))
+    # A rejected key reaches the agent as an error result it can report (an agent run must not
+    # die on it), typed underneath, and key-free everywhere.
+    result = tool.invoke(call(tool.name, **args))
+    assert isinstance(result, ToolMessage) and result.status == "error"
+    assert "rejected the API key" in result.content and "GOOGLE_API_KEY" in result.content
+    assert "API key not valid" in result.content
+    assert FAKE_KEY not in result.content
+    with pytest.raises(AuthenticationError) as info:  # what the tool caught: typed, chained
+        if "target" in tool.args:
+            detect_objects(photo, "x", llm=llm)
+        else:
+            caption_image(photo, llm=llm)
+    assert isinstance(info.value.__cause__, ModelError)
     shown = "".join(traceback.format_exception(info.value))
     assert "API key not valid" in shown
     assert FAKE_KEY not in shown

@@ -55,6 +55,8 @@ class GeminiVisionBaseTool(BaseTool):
             off for trusted, local deployments.
         allow_gcs: Whether the model may pass ``gs://`` URIs (Gemini reads them with the
             project's credentials, so this is off unless the developer opts in).
+        allow_hardlinks: Read files under ``allowed_dirs`` that have several names (hard links);
+            off by default, since a hard link can give an outside file an inside name.
         max_content_chars: Cap on the text returned to the model (the artifact is never capped).
     """
 
@@ -65,6 +67,7 @@ class GeminiVisionBaseTool(BaseTool):
     allow_urls: bool = True
     ssrf_guard: bool = True
     allow_gcs: bool = False
+    allow_hardlinks: bool = False
     max_content_chars: int = 8000
     handle_tool_error: bool | str | Callable[[ToolException], str] | None = True
     response_format: Literal["content", "content_and_artifact"] = "content_and_artifact"
@@ -89,6 +92,7 @@ class GeminiVisionBaseTool(BaseTool):
             allow_urls=self.allow_urls,
             ssrf_guard=self.ssrf_guard,
             allow_gcs=self.allow_gcs,
+            allow_hardlinks=self.allow_hardlinks,
         )
 
     @property

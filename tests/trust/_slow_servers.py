@@ -1,0 +1,81 @@
+"""Misbehaving HTTP servers on 127.0.0.1 for fetch-deadline tests and benchmarks.
+
+Each serves every connection in its own thread, in one of these modes:
+
+- ``trickle-body``: full headers at once, then the body one byte per ``interval_s``, forever;
+- ``trickle-headers``: the status line, then the headers one byte per ``interval_s``;
+- ``stall``: reads the request and never answers.
+
+``requests`` is set as soon as a request has been read (event ordering for tests).
+"""
+
+from __future__ import annotations
+
+import socket
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+
+
+@dataclass
+class SlowServer:
+    """A running slow server: its URL and what it saw."""
+
+    url: str
+    requests: threading.Event = field(default_factory=threading.Event)
+    bytes_sent: int = 0
+
+
+def _serve(conn: socket.socket, mode: str, interval_s: float, stop: threading.Event, srv: SlowServer) -> None:
+    with conn:
+        try:
+            data = b""
+            while b"\r\n\r\n" not in data:
+                block = conn.recv(4096)
+                if not block:
+                    return
+                data += block
+            srv.requests.set()
+            if mode == "stall":
+                stop.wait()
+                return
+            if mode == "trickle-body":
+                conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Length: 10000000\r\n\r\n\x89PNG")
+                drip = b"\x00"
+            else:
+                conn.sendall(b"HTTP/1.1 200 OK\r\n")
+                drip = b"X"
+            while not stop.wait(interval_s):
+                conn.sendall(drip)
+                srv.bytes_sent += 1
+        except OSError:
+            return  # the client gave up: what these servers exist to provoke
+
+
+@contextmanager
+def slow_server(mode: str, *, interval_s: float = 0.01) -> Iterator[SlowServer]:
+    """Run a slow server until the block exits (open connections are dropped then)."""
+    listener = socket.create_server(("127.0.0.1", 0))
+    port = listener.getsockname()[1]
+    server = SlowServer(url=f"http://127.0.0.1:{port}/media.png")
+    stop = threading.Event()
+
+    def accept() -> None:
+        while not stop.is_set():
+            try:
+                conn, _ = listener.accept()
+            except OSError:
+                return
+            threading.Thread(
+                target=_serve, args=(conn, mode, interval_s, stop, server), daemon=True
+            ).start()
+
+    thread = threading.Thread(target=accept, daemon=True)
+    thread.start()
+    try:
+        yield server
+    finally:
+        stop.set()
+        listener.close()
+        thread.join(timeout=5)

@@ -180,7 +180,15 @@ def _walk_open(root: Path, parts: tuple[str, ...]) -> int:
     dir_fd = os.open(root, os.O_RDONLY | getattr(os, "O_CLOEXEC", 0) | _DIRECTORY)
     try:
         for part in parts[:-1]:
-            next_fd = os.open(part, _DIR_FLAGS, dir_fd=dir_fd)
+            try:
+                next_fd = os.open(part, _DIR_FLAGS, dir_fd=dir_fd)
+            except NotADirectoryError:
+                # Linux says ENOTDIR, not ELOOP, for a symlink opened with O_DIRECTORY|O_NOFOLLOW;
+                # a folder here now means it was swapped back since. Only a file is a real ENOTDIR.
+                mode = os.lstat(part, dir_fd=dir_fd).st_mode
+                if stat.S_ISLNK(mode) or stat.S_ISDIR(mode):
+                    raise OSError(errno.ELOOP, "symlink in path") from None
+                raise
             os.close(dir_fd)
             dir_fd = next_fd
         return os.open(parts[-1], _FILE_FLAGS | _NOFOLLOW, dir_fd=dir_fd)
@@ -197,7 +205,10 @@ def _kernel_path(fd: int) -> str | None:
 
 
 def _open_confined(shown: str, path: Path, roots: tuple[Path, ...]) -> tuple[int, str]:
-    real = os.path.realpath(path)
+    try:
+        real = os.path.realpath(path)
+    except OSError as exc:  # a component flipped between its lstat and readlink inside realpath
+        raise _swapped(shown) from exc
     root = _root_of(real, roots)
     if root is None:
         raise _refuse_outside(shown, roots)

@@ -27,7 +27,9 @@ class SlowServer:
     bytes_sent: int = 0
 
 
-def _serve(conn: socket.socket, mode: str, interval_s: float, stop: threading.Event, srv: SlowServer) -> None:
+def _serve(
+    conn: socket.socket, mode: str, interval_s: float, stop: threading.Event, srv: SlowServer
+) -> None:
     with conn:
         try:
             data = b""

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import ctypes
 import hashlib
 import os
 import threading
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -42,21 +43,38 @@ def tree(tmp_path: Path) -> Path:
     return tmp_path
 
 
+def _exchanger() -> Callable[[Path, Path], None]:
+    """Atomically swap two names (``renameat2(RENAME_EXCHANGE)``), whatever they are."""
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        renameat2 = libc.renameat2
+    except (OSError, AttributeError):
+        pytest.skip("renameat2 is Linux-only")
+    at_fdcwd, rename_exchange = -100, 2
+
+    def exchange(a: Path, b: Path) -> None:
+        if renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), rename_exchange):
+            raise OSError(ctypes.get_errno(), "renameat2")
+
+    return exchange
+
+
 @contextmanager
-def swapping(link: Path, targets: tuple[str, str]) -> Iterator[Counter[str]]:
-    """Atomically re-point ``link`` between two targets, as fast as possible, in a thread."""
+def swapping(name: Path, other: Path) -> Iterator[Counter[str]]:
+    """In a thread, swap ``name`` and ``other`` (a real entry and a symlink) as fast as possible.
+
+    This is the attack that beats check-then-open: the path is a real, allowed entry when it is
+    checked and a symlink to an outside file a moment later, when it is opened by name.
+    """
+    exchange = _exchanger()
     stop = threading.Event()
     swaps: Counter[str] = Counter()
-    tmp = link.with_name(link.name + ".swap")
 
     def run() -> None:
         while not stop.is_set():
-            for target in targets:
-                os.symlink(target, tmp)
-                os.replace(tmp, link)  # rename(2): the link always exists, pointing somewhere
-                swaps[target] += 1
+            exchange(name, other)
+            swaps["swaps"] += 1
 
-    os.symlink(targets[0], link)
     thread = threading.Thread(target=run, daemon=True)
     thread.start()
     try:
@@ -80,12 +98,13 @@ def _race(path: Path, policy: MediaPolicy) -> Counter[str]:
     return outcomes
 
 
-def test_swapping_the_final_symlink_never_reads_outside(tree: Path) -> None:
+def test_swapping_the_final_component_never_reads_outside(tree: Path) -> None:
     policy = MediaPolicy.for_tool([tree / "allowed"])
-    link = tree / "allowed" / "link.png"
-    with swapping(link, ("ok.png", str(tree / "secret" / "pic.png"))) as swaps:
-        outcomes = _race(link, policy)
-    assert sum(swaps.values()) > 100  # the link really moved under the reader
+    name = tree / "allowed" / "ok.png"
+    os.symlink(tree / "secret" / "pic.png", tree / "allowed" / "evil.png")
+    with swapping(name, tree / "allowed" / "evil.png") as swaps:
+        outcomes = _race(name, policy)
+    assert swaps["swaps"] > 100  # the name really flipped under the reader
     assert outcomes["read"] > 0  # the allowed target is still readable through the link
     assert outcomes["allowed_dirs"] + outcomes["symlink"] > 0  # and the outside one refused
     assert set(outcomes) <= {"read", "allowed_dirs", "symlink"}
@@ -98,10 +117,11 @@ def test_swapping_an_intermediate_directory_never_reads_outside(
     if not proc:  # what macOS/BSD get: the openat walk alone must close the race
         monkeypatch.setattr(_safe_open, "_PROC_FD", str(tree / "no-proc"))
     policy = MediaPolicy.for_tool([tree / "allowed"])
-    link = tree / "allowed" / "dir"
-    with swapping(link, ("real_dir", str(tree / "secret"))) as swaps:
-        outcomes = _race(link / "pic.png", policy)
-    assert sum(swaps.values()) > 100
+    name = tree / "allowed" / "real_dir"
+    os.symlink(tree / "secret", tree / "allowed" / "evil_dir")
+    with swapping(name, tree / "allowed" / "evil_dir") as swaps:
+        outcomes = _race(name / "pic.png", policy)
+    assert swaps["swaps"] > 100
     assert outcomes["read"] > 0
     assert outcomes["allowed_dirs"] + outcomes["symlink"] > 0
     assert set(outcomes) <= {"read", "allowed_dirs", "symlink"}
@@ -193,3 +213,15 @@ def test_developer_uploads_read_one_descriptor(tmp_path: Path) -> None:
     assert source.sha256_hex() == digest  # hashed from the file opened at validation
     with source.open() as stream:
         assert stream.read(12)[4:] == b"ftypisom"
+
+
+def test_plain_mistakes_keep_their_own_messages(tree: Path) -> None:
+    policy = MediaPolicy.for_tool([tree / "allowed"])
+    with pytest.raises(MediaAccessError, match="No such file") as info:
+        prepare_media(tree / "allowed" / "nope.png", policy=policy)
+    assert info.value.rule == "missing"
+    with pytest.raises(MediaAccessError, match="Not a directory") as info:
+        prepare_media(tree / "allowed" / "ok.png" / "x.png", policy=policy)  # file as a folder
+    assert info.value.rule == "io"
+    with pytest.raises(MediaAccessError, match="not allowed"):
+        prepare_media(tree / "allowed" / "ok.png", policy=MediaPolicy.for_tool([]))

@@ -288,6 +288,14 @@ def _opener(limits: FetchLimits, deadline: _Deadline) -> urllib.request.OpenerDi
     return urllib.request.build_opener(*handlers)
 
 
+def _network(url: str, why: str) -> MediaAccessError:
+    return MediaAccessError(
+        f"Cannot fetch {url}: {why}. Check the link, or download the file yourself and pass a "
+        "path.",
+        rule="network",
+    )
+
+
 def _too_slow(url: str, limits: FetchLimits, deadline: _Deadline) -> MediaAccessError:
     return MediaAccessError(
         f"Fetching {url} took longer than its {limits.timeout_s:g} s cap (stopped while "
@@ -354,12 +362,8 @@ def fetch_url(
     except urllib.error.URLError as exc:
         if isinstance(exc.reason, TimeoutError):
             raise _too_slow(url, limits, deadline) from exc
-        raise MediaAccessError(f"Cannot fetch {url}: {exc.reason}", rule="network") from exc
+        raise _network(url, str(exc.reason)) from exc
     except TimeoutError as exc:
         raise _too_slow(url, limits, deadline) from exc
     except (OSError, http.client.HTTPException) as exc:
-        raise MediaAccessError(
-            f"Cannot fetch {url}: the connection failed ({type(exc).__name__}: {exc}). Check the "
-            "link, or download the file yourself and pass a path.",
-            rule="network",
-        ) from exc
+        raise _network(url, f"the connection failed ({type(exc).__name__}: {exc})") from exc

@@ -59,6 +59,7 @@ def _serve(
 def slow_server(mode: str, *, interval_s: float = 0.01) -> Iterator[SlowServer]:
     """Run a slow server until the block exits (open connections are dropped then)."""
     listener = socket.create_server(("127.0.0.1", 0))
+    listener.settimeout(0.05)  # so the accept loop sees ``stop`` (close() does not wake accept)
     port = listener.getsockname()[1]
     server = SlowServer(url=f"http://127.0.0.1:{port}/media.png")
     stop = threading.Event()
@@ -67,8 +68,11 @@ def slow_server(mode: str, *, interval_s: float = 0.01) -> Iterator[SlowServer]:
         while not stop.is_set():
             try:
                 conn, _ = listener.accept()
+            except TimeoutError:
+                continue
             except OSError:
                 return
+            conn.settimeout(None)
             threading.Thread(
                 target=_serve, args=(conn, mode, interval_s, stop, server), daemon=True
             ).start()

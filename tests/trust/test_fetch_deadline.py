@@ -1,0 +1,165 @@
+"""URL fetches: one total deadline over DNS, connect, headers and body; no way round the guard.
+
+The slow servers run on 127.0.0.1, which the SSRF guard refuses; each test lets it through the
+way a developer would, with ``trusted_hosts``. No test asserts elapsed time (see
+``benchmarks/bench_fetch_deadline.py`` for that): the deadline is driven by an injected clock, or
+shown to fire by the phase it reports and the order of events.
+"""
+
+from __future__ import annotations
+
+import socket
+import threading
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import pytest
+
+from langchain_gemini_vision import _fetch
+from langchain_gemini_vision._fetch import FetchLimits, fetch_url
+from langchain_gemini_vision._media import MediaPolicy, prepare_media
+from langchain_gemini_vision.errors import MediaAccessError
+from langchain_gemini_vision.testing.samples import make_png
+
+from ._slow_servers import slow_server
+
+LOCAL = ("127.0.0.1",)
+
+
+class SteppingClock:
+    """A monotonic clock that moves ``step`` seconds each time it is read."""
+
+    def __init__(self, step: float) -> None:
+        self.now = 0.0
+        self.step = step
+        self.reads = 0
+
+    def __call__(self) -> float:
+        self.reads += 1
+        self.now += self.step
+        return self.now
+
+
+def test_a_trickling_body_is_abandoned_by_the_deadline() -> None:
+    # A 30 s cap no real read ever reaches here: only the injected clock can end this fetch.
+    clock = SteppingClock(step=1.0)
+    with (
+        slow_server("trickle-body", interval_s=0.002) as server,
+        pytest.raises(MediaAccessError, match="reading the body") as info,
+    ):
+        fetch_url(server.url, FetchLimits(timeout_s=30, trusted_hosts=LOCAL), clock=clock)
+    assert info.value.rule == "timeout"
+    assert "30 s cap" in str(info.value) and "download_timeout_s" in str(info.value)
+    assert server.bytes_sent >= 1 and clock.reads >= 30
+
+
+def test_trickling_headers_are_abandoned_by_the_deadline() -> None:
+    clock = SteppingClock(step=1.0)
+    with (
+        slow_server("trickle-headers", interval_s=0.002) as server,
+        pytest.raises(MediaAccessError, match="waiting for the response headers") as info,
+    ):
+        fetch_url(server.url, FetchLimits(timeout_s=30, trusted_hosts=LOCAL), clock=clock)
+    assert info.value.rule == "timeout"
+    assert server.requests.is_set()  # the request went out; the headers never completed
+
+
+def test_stalled_headers_end_with_a_typed_timeout_through_prepare_media() -> None:
+    policy = MediaPolicy(trusted_hosts=LOCAL, download_timeout_s=0.2)
+    with slow_server("stall") as server:
+        with pytest.raises(MediaAccessError, match="waiting for the response headers") as info:
+            prepare_media(server.url, policy=policy)
+        assert server.requests.is_set()  # stopped after the server read the request, by the cap
+    assert info.value.rule == "timeout"
+
+
+def test_a_resolver_that_never_answers_is_abandoned(monkeypatch: pytest.MonkeyPatch) -> None:
+    release = threading.Event()
+    asked = threading.Event()
+
+    def hanging_getaddrinfo(*_args: object, **_kwargs: object) -> list[object]:
+        asked.set()
+        release.wait()
+        raise socket.gaierror("released")
+
+    monkeypatch.setattr(socket, "getaddrinfo", hanging_getaddrinfo)
+    try:
+        with pytest.raises(MediaAccessError, match="resolving the host") as info:
+            fetch_url("http://media.example/cat.png", FetchLimits(timeout_s=0.2))
+    finally:
+        release.set()
+    assert info.value.rule == "timeout" and asked.is_set()
+
+
+class _Recorder(BaseHTTPRequestHandler):
+    """A web server or HTTP proxy that answers every GET with a PNG and logs the target."""
+
+    seen: list[str] = []
+    routes: dict[str, tuple[int, dict[str, str]]] = {}
+
+    def do_GET(self) -> None:
+        self.seen.append(self.path)
+        status, headers = self.routes.get(self.path, (200, {}))
+        body = make_png(4, 4) if status == 200 else b""
+        self.send_response(status)
+        for key, value in headers.items():
+            self.send_header(key, value)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+
+@pytest.fixture
+def recorder() -> Iterator[str]:
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _Recorder)
+    _Recorder.seen = []
+    _Recorder.routes = {}
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.mark.parametrize(
+    "target",
+    ["http://169.254.169.254/latest/meta-data/", "http://localhost:{port}/x.png"],
+    ids=["metadata-literal", "loopback-name"],
+)
+def test_every_redirect_hop_is_checked_before_connecting(recorder: str, target: str) -> None:
+    port = recorder.rsplit(":", 1)[1]
+    _Recorder.routes = {"/hop": (302, {"Location": target.format(port=port)})}
+    with pytest.raises(MediaAccessError, match="non-public address") as info:
+        fetch_url(f"{recorder}/hop", FetchLimits(timeout_s=5, trusted_hosts=LOCAL))
+    assert info.value.rule == "ssrf"
+    assert _Recorder.seen == ["/hop"]  # the refused hop was never requested
+
+
+@pytest.mark.parametrize("variable", ["HTTP_PROXY", "http_proxy"])
+def test_an_environment_proxy_cannot_carry_a_guarded_fetch(
+    recorder: str, variable: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for name in ("HTTP_PROXY", "http_proxy", "ALL_PROXY", "all_proxy", "NO_PROXY", "no_proxy"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv(variable, recorder)
+    # The developer's trusted network (guard off): the environment's proxy is used as usual.
+    body, _ = fetch_url("http://93.184.216.34/cat.png", FetchLimits(timeout_s=5, guard=False))
+    assert body == make_png(4, 4) and _Recorder.seen == ["http://93.184.216.34/cat.png"]
+    _Recorder.seen = []
+    # Guarded: the checked target address is dialled itself, never a proxy that would resolve
+    # the name again (DNS rebinding) or reach private addresses the guard cannot see. The dial
+    # is refused here so that the test stays offline.
+    dialled: list[str] = []
+
+    def refuse(_sock: socket.socket, address: tuple[str, int]) -> None:
+        dialled.append(address[0])
+        raise ConnectionRefusedError(111, "refused by the test")
+
+    monkeypatch.setattr(_fetch._DeadlineSocket, "connect", refuse)
+    with pytest.raises(MediaAccessError, match=r"refused by the test.*pass a path") as info:
+        fetch_url("http://93.184.216.34/cat.png", FetchLimits(timeout_s=5))
+    assert info.value.rule == "network"
+    assert dialled == ["93.184.216.34"] and _Recorder.seen == []

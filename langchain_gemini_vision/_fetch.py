@@ -327,6 +327,8 @@ def _read_body(
             )
         chunks.append(chunk)
         deadline.left()  # each recv is bounded already; this also stops a flood of tiny chunks
+    if response.length:  # read1() ends quietly where read() would raise IncompleteRead
+        raise _network(url, f"the server closed the connection after {total:,} of {declared} bytes")
     return b"".join(chunks)
 
 

@@ -4,7 +4,8 @@ Each serves every connection in its own thread, in one of these modes:
 
 - ``trickle-body``: full headers at once, then the body one byte per ``interval_s``, forever;
 - ``trickle-headers``: the status line, then the headers one byte per ``interval_s``;
-- ``stall``: reads the request and never answers.
+- ``stall``: reads the request and never answers;
+- ``truncate``: declares 1,000 bytes, sends 12, and closes.
 
 ``requests`` is set as soon as a request has been read (event ordering for tests).
 """
@@ -41,6 +42,11 @@ def _serve(
             srv.requests.set()
             if mode == "stall":
                 stop.wait()
+                return
+            if mode == "truncate":
+                conn.sendall(
+                    b"HTTP/1.1 200 OK\r\nContent-Length: 1000\r\n\r\n\x89PNG\r\n\x1a\nIHDR"
+                )
                 return
             if mode == "trickle-body":
                 conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Length: 10000000\r\n\r\n\x89PNG")

@@ -73,6 +73,14 @@ def test_stalled_headers_end_with_a_typed_timeout_through_prepare_media() -> Non
     assert info.value.rule == "timeout"
 
 
+def test_a_truncated_body_is_a_typed_network_error_not_a_short_image() -> None:
+    limits = FetchLimits(timeout_s=5, trusted_hosts=LOCAL)
+    with slow_server("truncate") as server, pytest.raises(MediaAccessError) as info:
+        fetch_url(server.url, limits)
+    assert info.value.rule == "network"
+    assert "closed the connection after 12 of 1000 bytes" in str(info.value)
+
+
 def test_a_resolver_that_never_answers_is_abandoned(monkeypatch: pytest.MonkeyPatch) -> None:
     release = threading.Event()
     asked = threading.Event()

@@ -16,6 +16,7 @@ import pytest
 from langchain_gemini_vision import _safe_open
 from langchain_gemini_vision._file_source import open_source
 from langchain_gemini_vision._media import MediaPolicy, _read_path, prepare_media
+from langchain_gemini_vision._video_source import local_duration, prepare_video
 from langchain_gemini_vision.errors import MediaAccessError
 from langchain_gemini_vision.files import GeminiFileManager, routed_media
 from langchain_gemini_vision.testing import FakeGeminiServer
@@ -225,3 +226,12 @@ def test_plain_mistakes_keep_their_own_messages(tree: Path) -> None:
     assert info.value.rule == "io"
     with pytest.raises(MediaAccessError, match="not allowed"):
         prepare_media(tree / "allowed" / "ok.png", policy=MediaPolicy.for_tool([]))
+
+
+def test_a_large_videos_duration_is_probed_from_the_checked_descriptor(tree: Path) -> None:
+    video = tree / "allowed" / "clip.mp4"
+    _big_video(video)
+    prepared = prepare_video(video, policy=MediaPolicy.for_tool([tree / "allowed"]))
+    (tree / "secret" / "long.mp4").write_bytes(make_mp4(3600.0))
+    os.replace(tree / "secret" / "long.mp4", video)  # the name now holds another video
+    assert local_duration(prepared) == pytest.approx(60.0)

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import socket
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
@@ -62,32 +62,35 @@ def _serve(
 
 
 @contextmanager
+def background(work: Callable[[threading.Event], None]) -> Iterator[threading.Event]:
+    """Run ``work(stop)`` in a daemon thread until the block exits, then set ``stop`` and join."""
+    stop = threading.Event()
+    thread = threading.Thread(target=work, args=(stop,), daemon=True)
+    thread.start()
+    try:
+        yield stop
+    finally:
+        stop.set()
+        thread.join(timeout=5)
+
+
+@contextmanager
 def slow_server(mode: str, *, interval_s: float = 0.01) -> Iterator[SlowServer]:
     """Run a slow server until the block exits (open connections are dropped then)."""
     listener = socket.create_server(("127.0.0.1", 0))
     listener.settimeout(0.05)  # so the accept loop sees ``stop`` (close() does not wake accept)
-    port = listener.getsockname()[1]
-    server = SlowServer(url=f"http://127.0.0.1:{port}/media.png")
-    stop = threading.Event()
+    server = SlowServer(url=f"http://127.0.0.1:{listener.getsockname()[1]}/media.png")
 
-    def accept() -> None:
+    def accept(stop: threading.Event) -> None:
         while not stop.is_set():
             try:
                 conn, _ = listener.accept()
             except TimeoutError:
                 continue
-            except OSError:
-                return
             conn.settimeout(None)
             threading.Thread(
                 target=_serve, args=(conn, mode, interval_s, stop, server), daemon=True
             ).start()
 
-    thread = threading.Thread(target=accept, daemon=True)
-    thread.start()
-    try:
+    with listener, background(accept):
         yield server
-    finally:
-        stop.set()
-        listener.close()
-        thread.join(timeout=5)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import socket
 import threading
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import ThreadingHTTPServer
 
 import pytest
 
@@ -20,6 +20,7 @@ from langchain_gemini_vision._fetch import FetchLimits, fetch_url
 from langchain_gemini_vision._media import MediaPolicy, prepare_media
 from langchain_gemini_vision.errors import MediaAccessError
 from langchain_gemini_vision.testing.samples import make_png
+from tests.media.test_prepare_media import _Handler
 
 from ._slow_servers import slow_server
 
@@ -40,28 +41,21 @@ class SteppingClock:
         return self.now
 
 
-def test_a_trickling_body_is_abandoned_by_the_deadline() -> None:
+@pytest.mark.parametrize(
+    ("mode", "phase"),
+    [("trickle-body", "reading the body"), ("trickle-headers", "waiting for the response headers")],
+)
+def test_trickling_is_abandoned_by_the_deadline(mode: str, phase: str) -> None:
     # A 30 s cap no real read ever reaches here: only the injected clock can end this fetch.
     clock = SteppingClock(step=1.0)
     with (
-        slow_server("trickle-body", interval_s=0.002) as server,
-        pytest.raises(MediaAccessError, match="reading the body") as info,
+        slow_server(mode, interval_s=0.002) as server,
+        pytest.raises(MediaAccessError, match=phase) as info,
     ):
         fetch_url(server.url, FetchLimits(timeout_s=30, trusted_hosts=LOCAL), clock=clock)
     assert info.value.rule == "timeout"
     assert "30 s cap" in str(info.value) and "download_timeout_s" in str(info.value)
-    assert server.bytes_sent >= 1 and clock.reads >= 30
-
-
-def test_trickling_headers_are_abandoned_by_the_deadline() -> None:
-    clock = SteppingClock(step=1.0)
-    with (
-        slow_server("trickle-headers", interval_s=0.002) as server,
-        pytest.raises(MediaAccessError, match="waiting for the response headers") as info,
-    ):
-        fetch_url(server.url, FetchLimits(timeout_s=30, trusted_hosts=LOCAL), clock=clock)
-    assert info.value.rule == "timeout"
-    assert server.requests.is_set()  # the request went out; the headers never completed
+    assert server.requests.is_set() and server.bytes_sent >= 1 and clock.reads >= 30
 
 
 def test_stalled_headers_end_with_a_typed_timeout_through_prepare_media() -> None:
@@ -99,32 +93,21 @@ def test_a_resolver_that_never_answers_is_abandoned(monkeypatch: pytest.MonkeyPa
     assert info.value.rule == "timeout" and asked.is_set()
 
 
-class _Recorder(BaseHTTPRequestHandler):
-    """A web server or HTTP proxy that answers every GET with a PNG and logs the target."""
+class _Recorder(_Handler):
+    """The media tests' web server, also usable as an HTTP proxy; it logs each request target."""
 
     seen: list[str] = []
-    routes: dict[str, tuple[int, dict[str, str]]] = {}
 
     def do_GET(self) -> None:
         self.seen.append(self.path)
-        status, headers = self.routes.get(self.path, (200, {}))
-        body = make_png(4, 4) if status == 200 else b""
-        self.send_response(status)
-        for key, value in headers.items():
-            self.send_header(key, value)
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    def log_message(self, format: str, *args: object) -> None:
-        pass
+        super().do_GET()
 
 
 @pytest.fixture
 def recorder() -> Iterator[str]:
     server = ThreadingHTTPServer(("127.0.0.1", 0), _Recorder)
     _Recorder.seen = []
-    _Recorder.routes = {}
+    _Recorder.routes = {"http://93.184.216.34/cat.png": (200, {}, make_png(4, 4))}
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{server.server_address[1]}"
@@ -139,7 +122,7 @@ def recorder() -> Iterator[str]:
 )
 def test_every_redirect_hop_is_checked_before_connecting(recorder: str, target: str) -> None:
     port = recorder.rsplit(":", 1)[1]
-    _Recorder.routes = {"/hop": (302, {"Location": target.format(port=port)})}
+    _Recorder.routes = {"/hop": (302, {"Location": target.format(port=port)}, b"")}
     with pytest.raises(MediaAccessError, match="non-public address") as info:
         fetch_url(f"{recorder}/hop", FetchLimits(timeout_s=5, trusted_hosts=LOCAL))
     assert info.value.rule == "ssrf"

@@ -25,6 +25,8 @@ from langchain_gemini_vision.toolkit import GeminiVisionToolkit
 from langchain_gemini_vision.tools import GeminiImageCaptionTool
 from tests._offline import offline_llm
 
+from ._slow_servers import background
+
 pytestmark = pytest.mark.skipif(os.name != "posix", reason="symlink races are POSIX semantics")
 
 ALLOWED = make_png(2, 2, color=(0, 200, 0))
@@ -68,21 +70,15 @@ def swapping(name: Path, other: Path) -> Iterator[Counter[str]]:
     checked and a symlink to an outside file a moment later, when it is opened by name.
     """
     exchange = _exchanger()
-    stop = threading.Event()
     swaps: Counter[str] = Counter()
 
-    def run() -> None:
+    def run(stop: threading.Event) -> None:
         while not stop.is_set():
             exchange(name, other)
             swaps["swaps"] += 1
 
-    thread = threading.Thread(target=run, daemon=True)
-    thread.start()
-    try:
+    with background(run):
         yield swaps
-    finally:
-        stop.set()
-        thread.join()
 
 
 def _race(path: Path, policy: MediaPolicy) -> Counter[str]:

@@ -59,19 +59,24 @@ class SafeFile(os.PathLike[str]):
         size: Size in bytes at open time (what is read and sent).
     """
 
-    def __init__(self, fd: int, shown: str, real: Path, size: int) -> None:
+    def __init__(self, fd: int, shown: str, real: str, size: int) -> None:
         self.fd = fd
         self.shown = shown
-        self.real = real
+        self._real = real
         self.size = size
         self._lock = threading.Lock()  # only for platforms without pread (seek + read)
         self._finalizer = weakref.finalize(self, os.close, fd)
 
+    @property
+    def real(self) -> Path:
+        """The real path of the opened file (for messages; never re-opened by the library)."""
+        return Path(self._real)
+
     def __fspath__(self) -> str:
-        return str(self.real)
+        return self._real
 
     def __repr__(self) -> str:
-        return f"SafeFile({str(self.real)!r}, {self.size} bytes)"
+        return f"SafeFile({self._real!r}, {self.size} bytes)"
 
     def close(self) -> None:
         """Close the descriptor now (idempotent)."""
@@ -145,13 +150,12 @@ def _refuse_outside(shown: str, roots: tuple[Path, ...]) -> MediaAccessError:
     )
 
 
-def _root_of(real: str, roots: tuple[Path, ...]) -> Path | None:
+def _root_of(real: str, roots: tuple[Path, ...]) -> str | None:
+    # Plain string prefixes: both sides are normalised real paths, and pathlib is slow here.
     for root in roots:
-        try:
-            if os.path.commonpath([real, str(root)]) == str(root):
-                return root
-        except ValueError:  # different drives (Windows)
-            continue
+        text = str(root)
+        if real == text or real.startswith(text if text.endswith(os.sep) else text + os.sep):
+            return text
     return None
 
 
@@ -171,7 +175,7 @@ def _swapped(shown: str) -> MediaAccessError:
     )
 
 
-def _walk_open(root: Path, parts: tuple[str, ...]) -> int:
+def _walk_open(root: str, parts: list[str]) -> int:
     """Open ``root/parts...`` following no symlink below ``root`` (``openat`` + ``O_NOFOLLOW``)."""
     # The root itself was resolved when the policy was built; it may be reached through symlinks.
     dir_fd = os.open(root, os.O_RDONLY | getattr(os, "O_CLOEXEC", 0) | _DIRECTORY)
@@ -201,7 +205,7 @@ def _kernel_path(fd: int) -> str | None:
         return None
 
 
-def _open_confined(shown: str, path: Path, roots: tuple[Path, ...]) -> tuple[int, str]:
+def _open_confined(shown: str, path: str, roots: tuple[Path, ...]) -> tuple[int, str]:
     try:
         real = os.path.realpath(path)
     except OSError as exc:  # a component flipped between its lstat and readlink inside realpath
@@ -209,7 +213,7 @@ def _open_confined(shown: str, path: Path, roots: tuple[Path, ...]) -> tuple[int
     root = _root_of(real, roots)
     if root is None:
         raise _refuse_outside(shown, roots)
-    parts = Path(real).relative_to(root).parts
+    parts = [part for part in real[len(root) :].split(os.sep) if part]
     if not parts:
         raise MediaAccessError(f"{shown} is a folder; pass a file inside it.", rule="io")
     if not _CAN_WALK:  # pragma: no cover - Windows: best effort, see the module docstring
@@ -258,7 +262,7 @@ def open_local(
             file, ``"missing"`` when absent, ``"io"`` for folders, devices, FIFOs and read errors.
     """
     shown = os.fspath(ref)
-    path = Path(os.path.expanduser(shown))
+    path = os.path.expanduser(shown)
     try:
         if roots is None:
             fd, real = os.open(path, _FILE_FLAGS), os.path.realpath(path)
@@ -287,4 +291,4 @@ def open_local(
     except BaseException:
         os.close(fd)
         raise
-    return SafeFile(fd, shown, Path(real), info.st_size)
+    return SafeFile(fd, shown, real, info.st_size)

@@ -164,7 +164,9 @@ def _os_error(exc: OSError, shown: str, folder_hint: str) -> MediaAccessError:
         return MediaAccessError(f"No such file: {shown}. Check the path.", rule="missing")
     if exc.errno == errno.EISDIR:
         return MediaAccessError(f"{shown} is a folder; {folder_hint}", rule="io")
-    return MediaAccessError(f"Cannot read {shown}: {exc.strerror}.", rule="io")
+    return MediaAccessError(
+        f"Cannot read {shown}: {exc.strerror}. Check that it is a readable file.", rule="io"
+    )
 
 
 def _swapped(shown: str) -> MediaAccessError:

@@ -16,6 +16,8 @@ open land outside ``allowed_dirs``. Here the check is made on the object actuall
 
 Platforms without ``openat``/``O_NOFOLLOW`` (Windows) fall back to: resolve, open the real path,
 then compare the descriptor's ``(st_dev, st_ino)`` with a non-following ``lstat`` of that path.
+That closes the race on the final component only: ``lstat`` still follows a folder swapped for a
+link in the middle of the path, so there the fallback is best effort.
 """
 
 from __future__ import annotations
@@ -218,7 +220,7 @@ def _open_confined(shown: str, path: str, roots: tuple[Path, ...]) -> tuple[int,
     parts = [part for part in real[len(root) :].split(os.sep) if part]
     if not parts:
         raise MediaAccessError(f"{shown} is a folder; pass a file inside it.", rule="io")
-    if not _CAN_WALK:  # pragma: no cover - Windows: best effort, see the module docstring
+    if not _CAN_WALK:  # Windows: best effort, see the module docstring
         fd = os.open(real, _FILE_FLAGS)
         opened, named = os.fstat(fd), os.lstat(real)
         if (opened.st_dev, opened.st_ino) != (named.st_dev, named.st_ino):

@@ -95,7 +95,12 @@ def _race(path: Path, policy: MediaPolicy) -> Counter[str]:
     return outcomes
 
 
-def test_swapping_the_final_component_never_reads_outside(tree: Path) -> None:
+@pytest.mark.parametrize("walk", [True, False], ids=["openat-walk", "no-openat-fallback"])
+def test_swapping_the_final_component_never_reads_outside(
+    tree: Path, walk: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    if not walk:  # what Windows gets: open the real path, compare (st_dev, st_ino) with lstat
+        monkeypatch.setattr(_safe_open, "_CAN_WALK", False)
     policy = MediaPolicy.for_tool([tree / "allowed"])
     name = tree / "allowed" / "ok.png"
     os.symlink(tree / "secret" / "pic.png", tree / "allowed" / "evil.png")

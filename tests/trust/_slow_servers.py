@@ -5,7 +5,10 @@ Each serves every connection in its own thread, in one of these modes:
 - ``trickle-body``: full headers at once, then the body one byte per ``interval_s``, forever;
 - ``trickle-headers``: the status line, then the headers one byte per ``interval_s``;
 - ``stall``: reads the request and never answers;
-- ``truncate``: declares 1,000 bytes, sends 12, and closes.
+- ``truncate``: declares 1,000 bytes, sends 12, and closes;
+- ``ok``: a complete, well-formed PNG response.
+
+With ``tls`` (a server-side ``ssl.SSLContext``) they speak HTTPS.
 
 ``requests`` is set as soon as a request has been read (event ordering for tests).
 """
@@ -13,10 +16,13 @@ Each serves every connection in its own thread, in one of these modes:
 from __future__ import annotations
 
 import socket
+import ssl
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+
+from langchain_gemini_vision.testing.samples import make_png
 
 
 @dataclass
@@ -29,8 +35,19 @@ class SlowServer:
 
 
 def _serve(
-    conn: socket.socket, mode: str, interval_s: float, stop: threading.Event, srv: SlowServer
+    conn: socket.socket,
+    mode: str,
+    interval_s: float,
+    stop: threading.Event,
+    srv: SlowServer,
+    tls: ssl.SSLContext | None,
 ) -> None:
+    try:
+        if tls is not None:
+            conn = tls.wrap_socket(conn, server_side=True)
+    except (OSError, ssl.SSLError):
+        conn.close()
+        return
     with conn:
         try:
             data = b""
@@ -42,6 +59,10 @@ def _serve(
             srv.requests.set()
             if mode == "stall":
                 stop.wait()
+                return
+            if mode == "ok":
+                body = make_png(4, 4)
+                conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Length: %d\r\n\r\n%b" % (len(body), body))
                 return
             if mode == "truncate":
                 conn.sendall(
@@ -75,11 +96,14 @@ def background(work: Callable[[threading.Event], None]) -> Iterator[threading.Ev
 
 
 @contextmanager
-def slow_server(mode: str, *, interval_s: float = 0.01) -> Iterator[SlowServer]:
+def slow_server(
+    mode: str, *, interval_s: float = 0.01, tls: ssl.SSLContext | None = None
+) -> Iterator[SlowServer]:
     """Run a slow server until the block exits (open connections are dropped then)."""
     listener = socket.create_server(("127.0.0.1", 0))
     listener.settimeout(0.05)  # so the accept loop sees ``stop`` (close() does not wake accept)
-    server = SlowServer(url=f"http://127.0.0.1:{listener.getsockname()[1]}/media.png")
+    scheme = "https" if tls else "http"
+    server = SlowServer(url=f"{scheme}://127.0.0.1:{listener.getsockname()[1]}/media.png")
 
     def accept(stop: threading.Event) -> None:
         while not stop.is_set():
@@ -89,7 +113,7 @@ def slow_server(mode: str, *, interval_s: float = 0.01) -> Iterator[SlowServer]:
                 continue
             conn.settimeout(None)
             threading.Thread(
-                target=_serve, args=(conn, mode, interval_s, stop, server), daemon=True
+                target=_serve, args=(conn, mode, interval_s, stop, server, tls), daemon=True
             ).start()
 
     with listener, background(accept):

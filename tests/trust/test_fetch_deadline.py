@@ -9,11 +9,14 @@ shown to fire by the phase it reports and the order of events.
 from __future__ import annotations
 
 import socket
+import ssl
 import threading
 from collections.abc import Iterator
 from http.server import ThreadingHTTPServer
+from pathlib import Path
 
 import pytest
+import trustme
 
 from langchain_gemini_vision import _fetch
 from langchain_gemini_vision._fetch import FetchLimits, fetch_url
@@ -56,6 +59,32 @@ def test_trickling_is_abandoned_by_the_deadline(mode: str, phase: str) -> None:
     assert info.value.rule == "timeout"
     assert "30 s cap" in str(info.value) and "download_timeout_s" in str(info.value)
     assert server.requests.is_set() and server.bytes_sent >= 1 and clock.reads >= 30
+
+
+@pytest.fixture
+def https(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> ssl.SSLContext:
+    """A server context whose certificate the fetcher trusts (through SSL_CERT_FILE)."""
+    ca = trustme.CA()
+    ca.cert_pem.write_to_path(str(tmp_path / "ca.pem"))
+    monkeypatch.setenv("SSL_CERT_FILE", str(tmp_path / "ca.pem"))
+    monkeypatch.setattr(_fetch, "_tls_context", None)  # rebuilt with the test CA, then dropped
+    server = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    ca.issue_cert("127.0.0.1").configure_cert(server)
+    return server
+
+
+def test_https_fetches_work_and_trickling_over_tls_hits_the_deadline(https: ssl.SSLContext) -> None:
+    limits = FetchLimits(timeout_s=30, trusted_hosts=LOCAL)
+    with slow_server("ok", tls=https) as server:
+        body, final = fetch_url(server.url, limits)
+    assert body == make_png(4, 4) and final == server.url
+    clock = SteppingClock(step=1.0)
+    with (
+        slow_server("trickle-body", interval_s=0.002, tls=https) as server,
+        pytest.raises(MediaAccessError, match="reading the body") as info,
+    ):
+        fetch_url(server.url, limits, clock=clock)
+    assert info.value.rule == "timeout" and server.bytes_sent >= 1
 
 
 def test_stalled_headers_end_with_a_typed_timeout_through_prepare_media() -> None:

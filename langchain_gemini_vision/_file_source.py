@@ -26,8 +26,8 @@ from ._media import (
     IMAGE_MIME_TYPES,
     VIDEO_MIME_TYPES,
     check_media_size,
-    stat_local_file,
 )
+from ._safe_open import SafeFile, open_local
 from ._sniff import SNIFF_BYTES, sniff_mime
 from .errors import MediaAccessError, UnsupportedMediaError
 
@@ -129,24 +129,29 @@ def _check_type(head: bytes, mime_type: str | None, label: str) -> str:
 
 
 def _from_path(path_like: str | os.PathLike[str], mime_type: str | None) -> UploadSource:
-    shown = os.fspath(path_like)
-    path = Path(os.path.expanduser(shown))
-    info = stat_local_file(
-        path,
-        shown,
-        folder_hint=(
-            "upload the files in it one by one, or use GeminiFileLoader with a glob such as "
-            f"'{shown}/*.mp4'."
-        ),
-    )
-    check_media_size(info.st_size, shown)
+    # Opened once and verified (see _safe_open); size, type and every upload attempt read that
+    # descriptor, so a file swapped under the name later is never sent. A SafeFile comes from a
+    # tool's prepare_media, already checked against its allowed_dirs.
+    if isinstance(path_like, SafeFile):
+        opened = path_like
+    else:
+        shown = os.fspath(path_like)
+        opened = open_local(
+            shown,
+            folder_hint=(
+                "upload the files in it one by one, or use GeminiFileLoader with a glob such as "
+                f"'{shown}/*.mp4'."
+            ),
+        )
+    check_media_size(opened.size, opened.shown)
     try:
-        with path.open("rb") as handle:
-            head = handle.read(SNIFF_BYTES)
+        head = opened.read_at(0, SNIFF_BYTES)
     except OSError as exc:
-        raise MediaAccessError(f"Cannot read {shown}: {exc.strerror}.", rule="io") from exc
-    mime = _check_type(head, mime_type, shown)
-    return UploadSource(label=shown, size=info.st_size, mime_type=mime, path=path)
+        raise MediaAccessError(f"Cannot read {opened.shown}: {exc.strerror}.", rule="io") from exc
+    mime = _check_type(head, mime_type, opened.shown)
+    return UploadSource(
+        label=opened.shown, size=opened.size, mime_type=mime, stream=opened.stream()
+    )
 
 
 def _from_stream(stream: IO[bytes], mime_type: str | None) -> UploadSource:
@@ -181,6 +186,7 @@ def _spool(stream: IO[bytes], mime_type: str | None, label: str) -> UploadSource
         path.unlink(missing_ok=True)
         raise
     source.label = label
+    source.path, source.stream = path, None  # our own temporary file: re-opened by name
     source._spooled = True
     return source
 

@@ -15,15 +15,15 @@ import enum
 import mimetypes
 import os
 import re
-import stat
 import urllib.parse
 from collections.abc import Iterable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Union
 
 from ._fetch import FetchLimits, fetch_url
 from ._images import normalise_image, pil_to_bytes
+from ._safe_open import SafeFile, open_local
 from ._sniff import SNIFF_BYTES, sniff_mime
 from ._youtube_url import is_youtube_url, parse_youtube_url
 from .errors import MediaAccessError, MediaTooLargeError, UnsupportedMediaError
@@ -99,6 +99,8 @@ class MediaPolicy:
         trusted_hosts: Hosts exempt from the SSRF guard (the developer vouches for them).
         allow_gcs: Whether ``gs://`` URIs may be used. Gemini reads them with the project's own
             credentials, so a tool lets a model name one only when the developer opts in.
+        allow_hardlinks: With ``allowed_dirs``, read files that have more than one name (a hard
+            link inside a folder can name a file from outside it). Ignored for any-path policies.
     """
 
     allowed_dirs: tuple[Path, ...] | None = None
@@ -109,6 +111,7 @@ class MediaPolicy:
     max_redirects: int = 5
     trusted_hosts: tuple[str, ...] = ()
     allow_gcs: bool = True
+    allow_hardlinks: bool = False
 
     @classmethod
     def permissive(cls) -> MediaPolicy:
@@ -123,12 +126,17 @@ class MediaPolicy:
         allow_urls: bool = True,
         ssrf_guard: bool = True,
         allow_gcs: bool = False,
+        allow_hardlinks: bool = False,
     ) -> MediaPolicy:
         """Policy for agent-facing tools: paths only under ``allowed_dirs`` (default: the cwd)."""
         dirs = (Path.cwd(),) if allowed_dirs is None else tuple(Path(d) for d in allowed_dirs)
         resolved = tuple(Path(os.path.realpath(d)) for d in dirs)
         return cls(
-            allowed_dirs=resolved, allow_urls=allow_urls, ssrf_guard=ssrf_guard, allow_gcs=allow_gcs
+            allowed_dirs=resolved,
+            allow_urls=allow_urls,
+            ssrf_guard=ssrf_guard,
+            allow_gcs=allow_gcs,
+            allow_hardlinks=allow_hardlinks,
         )
 
     def describe(self) -> str:
@@ -194,6 +202,7 @@ class PreparedMedia:
         geometry: For images, the sizes for coordinate mapping.
         repairs: What normalisation changed (rotated, converted, downscaled), for ``warnings``.
         gemini_file: The File API resource when the medium lives there.
+        opened: For ``path``, the verified open file that uploads read from (not the name).
     """
 
     kind: str
@@ -207,6 +216,7 @@ class PreparedMedia:
     repairs: list[str] = field(default_factory=list)
     gemini_file: GeminiFile | None = None
     start_offset_s: float | None = None
+    opened: SafeFile | None = field(default=None, repr=False, compare=False)
 
     def __repr__(self) -> str:
         payload = (
@@ -384,59 +394,6 @@ def _check_supported(mime: str | None, source: str, expect: str | None) -> str:
 # --- reading ----------------------------------------------------------------------------------
 
 
-def _check_path_allowed(path: Path, policy: MediaPolicy, shown: str) -> Path:
-    real = Path(os.path.realpath(path))
-    if policy.allowed_dirs is None:
-        return real
-    if not policy.allowed_dirs:
-        raise MediaAccessError(
-            f"Local files are not allowed here ({shown}). The developer can allow folders with "
-            "allowed_dirs=[...].",
-            rule="allowed_dirs",
-        )
-    for root in policy.allowed_dirs:
-        try:
-            common = os.path.commonpath([str(real), str(root)])
-        except ValueError:
-            continue
-        if common == str(root):
-            return real
-    allowed = [str(d) for d in policy.allowed_dirs]
-    raise MediaAccessError(
-        f"{shown} is outside the folders this tool may read (symlinks are followed): local files "
-        f"are limited to {allowed}; the developer can pass allowed_dirs=[...] to allow more.",
-        rule="allowed_dirs",
-    )
-
-
-def stat_local_file(
-    path: Path,
-    shown: str,
-    *,
-    folder_hint: str = "pass a file (or use GeminiFileLoader with a glob).",
-) -> os.stat_result:
-    """``stat`` a local media file, turning "missing", "unreadable" and "a folder" into our errors.
-
-    Args:
-        path: The file to look at.
-        shown: How to name it in messages (what the caller passed).
-        folder_hint: The next step offered when ``path`` is a folder.
-
-    Raises:
-        MediaAccessError: ``rule="missing"`` when it does not exist, ``rule="io"`` when it
-            cannot be read or is a folder.
-    """
-    try:
-        info = path.stat()
-    except FileNotFoundError:
-        raise MediaAccessError(f"No such file: {shown}. Check the path.", rule="missing") from None
-    except OSError as exc:
-        raise MediaAccessError(f"Cannot read {shown}: {exc.strerror}.", rule="io") from exc
-    if stat.S_ISDIR(info.st_mode):
-        raise MediaAccessError(f"{shown} is a folder; {folder_hint}", rule="io")
-    return info
-
-
 def check_media_size(size: int, shown: str) -> None:
     """Refuse an empty file or one over the File API's 2 GB, before any byte is read or sent.
 
@@ -459,26 +416,26 @@ def check_media_size(size: int, shown: str) -> None:
 
 def _read_path(
     ref: str | os.PathLike[str], policy: MediaPolicy, expect: str | None
-) -> tuple[Path, str, int, bytes | None]:
-    """Check and sniff a local file; read it only when it is small enough to matter inline."""
-    shown = os.fspath(ref)
-    path = Path(os.path.expanduser(shown))
-    real = _check_path_allowed(path, policy, shown)
-    size = stat_local_file(real, shown).st_size
-    check_media_size(size, shown)
+) -> tuple[SafeFile, str, bytes | None]:
+    """Open, verify and sniff a local file; read it whole only when it matters inline.
+
+    Everything is read from the verified descriptor (see ``_safe_open``), never by name again.
+    """
+    opened = open_local(ref, roots=policy.allowed_dirs, allow_hardlinks=policy.allow_hardlinks)
     try:
-        with real.open("rb") as handle:
-            head = handle.read(SNIFF_BYTES)
-            mime = _check_supported(sniff_mime(head), shown, expect)
-            small = fits_inline(size) or kind_of_mime(mime) == "image"
-            data: bytes | None = None
-            if small:
-                # One read of the whole file (head + rest would copy it a second time).
-                handle.seek(0)
-                data = handle.read()
+        check_media_size(opened.size, opened.shown)
+        mime = _check_supported(sniff_mime(opened.read_at(0, SNIFF_BYTES)), opened.shown, expect)
+        small = fits_inline(opened.size) or kind_of_mime(mime) == "image"
+        data = opened.read_all() if small else None
     except OSError as exc:
-        raise MediaAccessError(f"Cannot read {shown}: {exc.strerror}.", rule="io") from exc
-    return real, mime, size, data
+        opened.close()
+        raise MediaAccessError(f"Cannot read {opened.shown}: {exc.strerror}.", rule="io") from exc
+    except BaseException:
+        opened.close()
+        raise
+    if data is not None:
+        opened.close()
+    return opened, mime, data
 
 
 def _decode_data_uri(uri: str) -> bytes:
@@ -632,14 +589,14 @@ def prepare_media(
                 f"{text} returned an HTML page, not media. Link to the image or video file itself."
             )
         return _from_bytes(body, text.strip(), expect, max_image_side)
-    real, mime, size, data = _read_path(ref, policy, expect)
+    opened, mime, data = _read_path(ref, policy, expect)
     shown = os.fspath(ref)
     if data is None:
-        return PreparedMedia(kind_of_mime(mime), mime, shown, path=real, size_bytes=size)
-    prepared = _from_bytes(data, shown, expect, max_image_side)
-    if prepared.kind != "image" and prepared.needs_upload:
-        prepared = replace(prepared, data=None, path=real)
-    return prepared
+        # The upload streams from ``opened``: the file is never opened by name again.
+        return PreparedMedia(
+            kind_of_mime(mime), mime, shown, path=opened.real, size_bytes=opened.size, opened=opened
+        )
+    return _from_bytes(data, shown, expect, max_image_side)
 
 
 async def aprepare_media(

@@ -64,6 +64,8 @@ def _with_file(prepared: PreparedMedia, file: GeminiFile) -> PreparedMedia:
 def _upload_args(prepared: PreparedMedia) -> tuple[UploadInput, str | None]:
     """What to upload and its MIME type (None: sniff it)."""
     mime = prepared.mime_type or None
+    if prepared.opened is not None:  # a tool's verified file: upload from its descriptor
+        return prepared.opened, mime
     if prepared.path is not None:
         return prepared.path, mime
     assert prepared.data is not None  # needs_upload without path means big inline data

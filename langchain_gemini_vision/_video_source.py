@@ -102,6 +102,8 @@ def local_duration(prepared: PreparedMedia) -> float | None:
     """Duration read from the container of inline bytes or a local file (None when unknown)."""
     if prepared.data is not None:
         return probe_duration(prepared.data)
+    if prepared.opened is not None:  # a tool's verified file: its descriptor, not its name
+        return probe_duration(prepared.opened.stream())
     if prepared.path is not None:
         return probe_duration(prepared.path)
     if prepared.gemini_file is not None:

@@ -53,6 +53,8 @@ class GeminiVisionToolkit(BaseToolkit):
         ssrf_guard: Refuse URLs resolving to private, loopback or metadata addresses. Turn off only
             for trusted local deployments.
         allow_gcs: Let the model pass ``gs://`` URIs (read with the project's credentials).
+        allow_hardlinks: Let tools read files with several names (hard links) under
+            ``allowed_dirs``; off by default (a hard link can name an outside file).
         max_content_chars: Cap on the text each tool returns to the model (artifacts are whole).
         max_image_side: Downscale images to this longest side before sending (boxes stay in the
             original's pixels).
@@ -73,6 +75,7 @@ class GeminiVisionToolkit(BaseToolkit):
     allow_urls: bool = True
     ssrf_guard: bool = True
     allow_gcs: bool = False
+    allow_hardlinks: bool = False
     max_content_chars: int = Field(default=8000, gt=0)
     max_image_side: int | None = Field(default=None, gt=0)
     media_resolution: str | None = None
@@ -121,6 +124,7 @@ class GeminiVisionToolkit(BaseToolkit):
             "allow_urls": self.allow_urls,
             "ssrf_guard": self.ssrf_guard,
             "allow_gcs": self.allow_gcs,
+            "allow_hardlinks": self.allow_hardlinks,
             "max_content_chars": self.max_content_chars,
             "retry_policy": self.retry_policy,
         }

@@ -81,6 +81,8 @@ class GeminiVisionBaseTool(BaseTool):
             off for trusted, local deployments.
         allow_gcs: Whether the model may pass ``gs://`` URIs (Gemini reads them with the
             project's credentials, so this is off unless the developer opts in).
+        allow_hardlinks: Read files under ``allowed_dirs`` that have several names (hard links);
+            off by default, since a hard link can give an outside file an inside name.
         max_content_chars: Cap on the text returned to the model (the artifact is never capped).
         retry_policy: How this tool's model calls are retried after a transient failure (default
             ``RetryPolicy()``: 4 attempts; see ``generation_retries``).
@@ -98,6 +100,7 @@ class GeminiVisionBaseTool(BaseTool):
     allow_urls: bool = True
     ssrf_guard: bool = True
     allow_gcs: bool = False
+    allow_hardlinks: bool = False
     max_content_chars: int = 8000
     retry_policy: RetryPolicy | None = None
     handle_tool_error: bool | str | Callable[[ToolException], str] | None = True
@@ -126,6 +129,7 @@ class GeminiVisionBaseTool(BaseTool):
             allow_urls=self.allow_urls,
             ssrf_guard=self.ssrf_guard,
             allow_gcs=self.allow_gcs,
+            allow_hardlinks=self.allow_hardlinks,
         )
 
     @property

@@ -81,6 +81,8 @@ def world(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
         yield tmp_path
 
 
+# supervision without opencv warns that it draws with NumPy (docs/interop.md); harmless here.
+@pytest.mark.filterwarnings("ignore:OpenCV:UserWarning")
 @pytest.mark.parametrize("doc", DOCS, ids=[str(p.relative_to(ROOT)) for p in DOCS])
 def test_python_blocks_run_and_print_what_the_docs_show(doc: Path, world: Path) -> None:
     namespace: dict[str, Any] = {"__name__": f"docs_{doc.stem}"}

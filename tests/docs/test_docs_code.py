@@ -9,7 +9,6 @@ a temporary working directory holding the media the docs name (the demo desk sce
 from __future__ import annotations
 
 import io
-import os
 from collections.abc import Iterator
 from itertools import count
 from pathlib import Path
@@ -107,47 +106,3 @@ def test_the_docs_have_python_blocks() -> None:
     blocks = [b for doc in DOCS for b in _blocks.extract(doc) if b.lang == "python"]
     assert len(blocks) >= 15
     assert all(b.skip is None or b.skip.strip() for b in blocks)
-    assert os.path.exists(ROOT / "README.md")
-
-
-def test_a_wrong_shown_output_fails(tmp_path: Path) -> None:
-    doc = tmp_path / "lie.md"
-    doc.write_text("```python\nprint('real')\n```\n\nIt prints:\n\n```text\nclaimed\n```\n")
-    (block, _) = _blocks.extract(doc)
-    assert block.shown_output == "claimed\n"
-    with pytest.raises(AssertionError, match="but the code prints\nreal"):
-        _blocks.run(block, {}, lambda: tmp_path)
-
-
-def test_arrow_comments_and_wildcards(tmp_path: Path) -> None:
-    doc = tmp_path / "arrows.md"
-    doc.write_text(
-        "```python\nx = 'a' * 3\nx.upper()\n# -> 'AAA'\nprint(len(x), x)  # -> 3 ...\n```\n"
-        "```python\nx  # -> 'b'\n```\n"
-    )
-    good, bad = _blocks.extract(doc)
-    namespace: dict[str, Any] = {}
-    _blocks.run(good, namespace, lambda: tmp_path)
-    with pytest.raises(AssertionError, match=r"arrows.md:8: the docs say it prints\n'b'"):
-        _blocks.run(bad, namespace, lambda: tmp_path)
-
-
-def test_skip_marker_needs_a_reason_and_doctests_compare(tmp_path: Path) -> None:
-    doc = tmp_path / "mixed.md"
-    doc.write_text(
-        "<!-- docs-test: skip (needs a live key) -->\n```python\nraise SystemExit\n```\n"
-        "<!-- docs-test: skip -->\n```python\n>>> 1 + 1\n3\n```\n"
-    )
-    skipped, doctest_block = _blocks.extract(doc)
-    assert skipped.skip == "needs a live key"
-    assert doctest_block.skip is None  # no reason: not a skip marker, so the block runs
-    with pytest.raises(AssertionError, match="doctest output differs"):
-        _blocks.run(doctest_block, {}, lambda: tmp_path)
-
-
-def test_documented_test_functions_are_called(tmp_path: Path) -> None:
-    doc = tmp_path / "tests.md"
-    doc.write_text("```python\ndef test_fails(tmp_path):\n    assert tmp_path.name == 'x'\n```\n")
-    (block,) = _blocks.extract(doc)
-    with pytest.raises(AssertionError):
-        _blocks.run(block, {}, lambda: tmp_path)

@@ -2,28 +2,19 @@
 
 from __future__ import annotations
 
-import base64
-import io
 import json
 from collections.abc import Iterator
 
 import pytest
-from PIL import Image
 
 from langchain_gemini_vision import DetectionResult, detect_objects
 from langchain_gemini_vision.testing import FakeGeminiServer
 from langchain_gemini_vision.testing.samples import make_png
 
+# A probability map (the model's PNG mask) whose left half is the object.
+from ..image.test_detect_emulator import _probability_mask as left_half_mask
+
 WIDTH, HEIGHT = 1000, 500
-
-
-def left_half_mask(size: tuple[int, int]) -> str:
-    """A probability map (the model's PNG mask) whose left half is the object."""
-    img = Image.new("L", size, 0)
-    img.paste(230, (0, 0, size[0] // 2, size[1]))
-    out = io.BytesIO()
-    img.save(out, format="PNG")
-    return "data:image/png;base64," + base64.b64encode(out.getvalue()).decode()
 
 
 ANSWER = [

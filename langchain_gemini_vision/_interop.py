@@ -11,6 +11,7 @@ from __future__ import annotations
 import base64
 import importlib
 import io
+import re
 from collections.abc import Callable
 from types import ModuleType
 from typing import TYPE_CHECKING, Any
@@ -22,6 +23,7 @@ from .errors import ConfigurationError
 if TYPE_CHECKING:
     from .types import Detection, DetectionResult, Transcript
 
+_RUNS = re.compile(rb"\x00+|[^\x00]+")
 TRANSCRIPT_COLUMNS = ("start_s", "end_s", "start_timestamp", "text", "speaker", "visual")
 
 
@@ -115,19 +117,12 @@ def to_supervision(result: DetectionResult) -> Any:
 
 def rle_counts(mask: Image.Image) -> list[int]:
     """Uncompressed COCO RLE of a binary mask: run lengths in column-major order, zeros first."""
-    width, height = mask.size
-    pixels = mask.tobytes()
-    counts: list[int] = []
-    current, run = False, 0
-    # COCO (pycocotools) reads masks in Fortran order: down each column, then the next column.
-    for x in range(width):
-        for y in range(height):
-            value = pixels[y * width + x] > 0
-            if value != current:
-                counts.append(run)
-                current, run = value, 0
-            run += 1
-    counts.append(run)
+    # COCO (pycocotools) reads masks in Fortran order, down each column: the rows of the transpose.
+    # A regex finds the runs in C; a per-pixel loop took 1.6 s on a 12 MP mask.
+    column_major = mask.transpose(Image.Transpose.TRANSPOSE).tobytes()
+    counts = [match.end() - match.start() for match in _RUNS.finditer(column_major)]
+    if column_major[:1] != b"\x00":
+        counts.insert(0, 0)  # RLE starts with a run of zeros, possibly empty
     return counts
 
 

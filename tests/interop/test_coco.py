@@ -8,10 +8,12 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from PIL import Image
 from pycocotools import mask as mask_utils
 from pycocotools.coco import COCO
 
 from langchain_gemini_vision import DetectionResult
+from langchain_gemini_vision._interop import rle_counts
 
 from .conftest import HEIGHT, WIDTH
 
@@ -52,3 +54,19 @@ def test_pycocotools_reads_the_same_masks(detected: DetectionResult, tmp_path: P
     assert (decoded != masks[1]).sum() < 0.02 * masks[1].sum()
     rle = mask_utils.frPyObjects(cup["segmentation"], HEIGHT, WIDTH)
     assert mask_utils.area(rle) == cup["area"]
+
+
+@pytest.mark.filterwarnings("ignore::DeprecationWarning:pycocotools.*")
+@pytest.mark.parametrize("fill", ["random", "full", "empty"])
+def test_rle_decodes_to_the_same_mask(fill: str) -> None:
+    rng = np.random.default_rng(7)
+    shape = (37, 53)  # odd sizes catch a row-major/column-major mix-up
+    pixels = {
+        "random": rng.random(shape) > 0.6,
+        "full": np.ones(shape, dtype=bool),
+        "empty": np.zeros(shape, dtype=bool),
+    }[fill]
+    mask = Image.fromarray(pixels.astype(np.uint8) * 255, mode="L")
+    counts = rle_counts(mask)
+    rle = mask_utils.frPyObjects({"counts": counts, "size": list(shape)}, *shape)
+    assert np.array_equal(mask_utils.decode(rle).astype(bool), pixels)

@@ -3,7 +3,7 @@ PY ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: install test test-any-day lint record record-emulator demo examples bench clean
+.PHONY: install test test-any-day lint record record-emulator demo examples bench docs clean
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
@@ -59,6 +59,12 @@ examples: install
 
 bench: install
 	$(BIN)/python benchmarks/run_all.py
+
+# The documentation site (mkdocs.yml) into site/; --strict turns every warning (a broken link, a
+# page missing from the nav, a docstring mkdocstrings cannot read) into a failure.
+docs: $(BIN)/python
+	$(BIN)/pip install -q -e ".[docs]"
+	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache *.egg-info

@@ -5,6 +5,9 @@ with EXIF orientation 6), sent through the real ``detect_objects`` pipeline agai
 (which answers with the scene's known boxes on Gemini's 0-1000 grid, fenced like the live API, with
 a PNG probability mask for the sun and a polygon mask for the roof), then drawn with
 ``annotate_image``. The picture must come out upright with every box on its object.
+
+``transcript-excerpt.png``: the first segments of the demo video's transcript, produced by the real
+``transcribe_video`` against the demo world and rendered as text with Pillow.
 """
 
 from __future__ import annotations
@@ -12,12 +15,15 @@ from __future__ import annotations
 import base64
 import io
 import json
+import tempfile
+import textwrap
 from pathlib import Path
 
-from PIL import Image, ImageDraw, ImageFilter
+from PIL import Image, ImageDraw, ImageFilter, ImageFont
 
-from langchain_gemini_vision import annotate_image, detect_objects
+from langchain_gemini_vision import annotate_image, detect_objects, transcribe_video
 from langchain_gemini_vision.testing import FakeGeminiServer
+from langchain_gemini_vision.testing.demo import demo_server, write_samples
 
 OUT = Path(__file__).resolve().parent / "images"
 W, H = 960, 640
@@ -106,8 +112,24 @@ def phone_jpeg(upright: Image.Image) -> bytes:
     return out.getvalue()
 
 
+def transcript_excerpt(lines: int = 5, width_chars: int = 96) -> Image.Image:
+    """The demo video's first transcript lines, wrapped, as a light terminal-style picture."""
+    with tempfile.TemporaryDirectory() as folder, demo_server() as server:
+        transcript = transcribe_video(write_samples(folder).video, llm=server.llm())
+    text = transcript.to_text().splitlines()[:lines]
+    wrapped = [part for line in text for part in [*textwrap.wrap(line, width_chars), ""]]
+    font = ImageFont.load_default(size=15)
+    line_h, pad = 20, 16
+    img = Image.new("RGB", (width_chars * 9 + 2 * pad, len(wrapped) * line_h + 2 * pad), "white")
+    draw = ImageDraw.Draw(img)
+    for i, line in enumerate(wrapped):
+        colour = (20, 90, 160) if line.startswith("[") else (40, 40, 40)
+        draw.text((pad, pad + i * line_h), line, fill=colour, font=font)
+    return img
+
+
 def main() -> None:
-    """Write docs/images/detection-example.png."""
+    """Write docs/images/detection-example.png and docs/images/transcript-excerpt.png."""
     OUT.mkdir(parents=True, exist_ok=True)
     upright, objects = scene()
     photo = phone_jpeg(upright)
@@ -119,6 +141,9 @@ def main() -> None:
     path = OUT / "detection-example.png"
     annotated.save(path, format="PNG", optimize=True)
     print(f"wrote {path} ({path.stat().st_size // 1024} KB): {result.summary()}")
+    path = OUT / "transcript-excerpt.png"
+    transcript_excerpt().save(path, format="PNG", optimize=True)
+    print(f"wrote {path} ({path.stat().st_size // 1024} KB)")
 
 
 if __name__ == "__main__":

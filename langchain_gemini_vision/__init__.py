@@ -6,6 +6,8 @@ videos, and load any media through the Gemini File API with correct state pollin
 
 from __future__ import annotations
 
+from importlib import metadata as _metadata
+
 from ._client import build_llm
 from ._generation import generation_retries
 from ._image_tokens import estimate_image_tokens
@@ -49,7 +51,10 @@ from .types import (
 from .video_qa import aanalyze_video, analyze_video
 from .youtube import asummarize_youtube, summarize_youtube
 
-__version__ = "0.1.0"
+try:
+    __version__ = _metadata.version("langchain-gemini-vision")
+except _metadata.PackageNotFoundError:  # a source checkout on sys.path that was never installed
+    __version__ = "0.0.0+unknown"
 
 __all__ = [
     "AuthenticationError",

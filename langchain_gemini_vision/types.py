@@ -132,6 +132,40 @@ class DetectionResult(BaseModel):
             head += f" [{len(self.warnings)} repair(s): {'; '.join(self.warnings[:3])}]"
         return head
 
+    def to_supervision(self) -> Any:
+        """Convert to ``supervision.Detections`` (needs the ``supervision`` extra).
+
+        ``xyxy`` holds the pixel boxes (float), ``class_id`` indexes the sorted distinct labels,
+        ``data["class_name"]`` the labels, ``confidence`` is set when every detection has one, and
+        ``mask`` is an ``(N, height, width)`` boolean array of the whole image when any detection
+        has a mask (PNG masks pasted at their box, polygons rasterised; objects without a mask
+        are all False).
+
+        Raises:
+            ConfigurationError: supervision is not installed.
+        """
+        from ._interop import to_supervision
+
+        return to_supervision(self)
+
+    def to_coco(self, *, image_id: int = 1, file_name: str = "image.png") -> dict[str, Any]:
+        """Convert to a COCO JSON dict with ``images``, ``annotations`` and ``categories``.
+
+        Categories are the sorted distinct labels with ids from 1. Each annotation has ``bbox``
+        ``[x, y, width, height]`` in pixels, ``iscrowd`` 0 and ``area`` (the mask's pixel count,
+        else the box's). ``segmentation`` is the polygon (``[[x1, y1, x2, y2, ...]]``) when the
+        model gave one, an uncompressed RLE (``{"counts": [...], "size": [h, w]}``, column-major
+        as pycocotools reads it) for a PNG mask, and ``[]`` without a mask. ``score`` is added
+        when the detection has a confidence.
+
+        Args:
+            image_id: The ``id`` of the image entry, referenced by every annotation.
+            file_name: The image entry's ``file_name``.
+        """
+        from ._interop import to_coco
+
+        return to_coco(self, image_id=image_id, file_name=file_name)
+
 
 class TranscriptSegment(BaseModel):
     """A span of a video: what was said (and optionally shown), on the video's own clock."""
@@ -207,6 +241,20 @@ class Transcript(BaseModel):
         """Render as plain text with ``[MM:SS]`` stamps, one segment per line."""
         hours = (self.duration_s or 0) >= 3600 or any(s.start_s >= 3600 for s in self.segments)
         return "\n".join(segment_line(seg, hours=hours) for seg in self.segments)
+
+    def to_dataframe(self) -> Any:
+        """Convert to a ``pandas.DataFrame``, one row per segment (needs the ``pandas`` extra).
+
+        Columns: ``start_s``, ``end_s`` (float seconds), ``start_timestamp`` (``MM:SS`` as in
+        :meth:`to_text`), ``text``, ``speaker`` and ``visual`` (missing values where absent:
+        select them with ``frame["speaker"].isna()``).
+
+        Raises:
+            ConfigurationError: pandas is not installed.
+        """
+        from ._interop import to_dataframe
+
+        return to_dataframe(self, format_timestamp)
 
 
 def segment_line(seg: TranscriptSegment, *, hours: bool = False) -> str:

@@ -35,6 +35,7 @@ _VISUAL_LABEL = re.compile(
     r"^(?:visual(?:s| description)?|on[- ]screen|scene)\s*:\s*(?P<rest>.*)$", re.IGNORECASE
 )
 _SPEAKER_LABEL = re.compile(r"^speaker\s*:\s*(?P<rest>.*)$", re.IGNORECASE)
+_PROSE_OPENING = re.compile(r"^\W*(?:at|from|between|around|starting)\s", re.IGNORECASE)
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
 _QUOTES = {'"': '"', "\u201c": "\u201d"}
 
@@ -130,7 +131,8 @@ def segments_from_text(text: str) -> tuple[list[RawSegment], list[str]]:
         if not line or line.startswith("```"):
             continue
         marked = marked or "**" in line or bool(_BULLET.match(line))
-        lead = find_leading_range(line)
+        # "At 00:40, ..." / "From 00:17 to 00:21 ..." open prose sentences, not stamped lines.
+        lead = None if _PROSE_OPENING.match(line) else find_leading_range(line)
         if lead is not None:
             lines += 1
             start, end, rest = lead

@@ -112,6 +112,7 @@ def build_summary_request(
             f"({format_timestamp(lo)})."
         )
     fps, warnings = fps_for_one_request(None if hi is None else hi - lo, clip)
+    warnings[:0] = ref.warnings  # an ignored t= in the link
     if hi is None:
         warnings.append(unknown_duration_note("chapter times"))
     clipped = lo > 0 or clip.end_s is not None

@@ -22,6 +22,7 @@ from langchain_core.messages import BaseMessage, HumanMessage
 from langchain_google_genai import ChatGoogleGenerativeAI
 
 from ._client import model_name, resolve_llm
+from ._clock_mix import normalise_mixed_clock
 from ._media import PreparedMedia
 from ._response import read_reply
 from ._transcript_parsing import CHAPTERS_SCHEMA, RawChapter, parse_chapters_answer
@@ -36,7 +37,7 @@ from ._video_options import (
     unknown_duration_note,
 )
 from ._video_source import youtube_errors
-from ._windows import RawSegment, normalise_clock, validate_segments
+from ._windows import RawSegment, validate_segments
 from ._youtube_url import YouTubeRef, deep_link, parse_youtube_url
 from .errors import InvalidRequestError
 from .types import Chapter, VideoSummary, format_timestamp
@@ -159,7 +160,7 @@ def _chapters(
     # Title and summary ride along as a segment's text and visual through the shared checks.
     segments = [RawSegment(c.start_s, None, c.title, visual=c.summary) for c in raw]
     if request.clipped:
-        segments, notes = normalise_clock(segments, lo, request.end_s, label="chapters")
+        segments, notes = normalise_mixed_clock(segments, lo, request.end_s, label="chapters")
         warnings.extend(notes)
     label = "clip" if request.clipped else "video"
     checked = validate_segments(segments, lo, request.end_s, label=label, default_last_s=0.0)

@@ -17,3 +17,5 @@ settings.register_profile(
     "long", max_examples=20_000, deadline=None, suppress_health_check=[HealthCheck.too_slow]
 )
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
+
+from tests._video_support import *  # noqa: E402, F403  (emulator fixtures, found by name)

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field, replace
 from ._timestamps import InlineTime, find_inline_times, find_leading_range
 from ._windows import RawSegment
 
-__all__ = ["clean_text", "segments_from_text"]
+__all__ = ["clean_text", "segments_from_text", "strip_markup"]
 
 _MARKUP = re.compile(r"\*\*|__|`+|(?<!\w)\*(?!\s)|(?<=\S)\*(?!\w)")
 _BULLET = re.compile(r"^\s*(?:[#>]+\s*|[-*\u2022+]\s+|\d{1,3}[.)]\s+)+")
@@ -38,6 +38,11 @@ _SPEAKER_LABEL = re.compile(r"^speaker\s*:\s*(?P<rest>.*)$", re.IGNORECASE)
 _PROSE_OPENING = re.compile(r"^\W*(?:at|from|between|around|starting)\s", re.IGNORECASE)
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
 _QUOTES = {'"': '"', "\u201c": "\u201d"}
+
+
+def strip_markup(text: str) -> str:
+    """Drop bold, italics and code ticks, and collapse whitespace (for text the model typed)."""
+    return re.sub(r"\s+", " ", _MARKUP.sub("", text)).strip()
 
 
 def clean_text(text: str) -> str:

@@ -13,7 +13,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
-from ._prose_segments import clean_text
+from ._prose_segments import clean_text, strip_markup
 from ._timestamps import find_leading_range, parse_time_range, parse_timestamp
 from ._windows import RawSegment
 
@@ -63,7 +63,8 @@ def plain(value: Any) -> str:
     if isinstance(value, dict):
         found = pick(value, TEXT_KEYS)
         return plain(found[1]) if found is not None else ""
-    return clean_text(str(value))
+    # A JSON value is the model's text as such: only inline markup is residue, not "1." or "-".
+    return strip_markup(str(value))
 
 
 def is_time_key(key: str) -> bool:

@@ -30,20 +30,23 @@ def _j(value: object) -> str:
 
 TWO = ((0.0, 16.0, "The user opens the box."), (16.0, 30.0, "A cat jumps in."))
 
+
+def _two(text_key: str, start_key: str = "start", end_key: str = "end") -> list[object]:
+    """The two segments of ``TWO`` as JSON items with the given keys."""
+    return [
+        {start_key: f"00:{a:02.0f}", end_key: f"00:{b:02.0f}", text_key: text}
+        for a, b, text in TWO
+        if b is not None
+    ]
+
+
 TRANSCRIPT_SHAPES: tuple[Shape, ...] = (
     # --- text under another key -------------------------------------------------------------
     *(
         Shape(
             "text key",
             f"text under {key!r}",
-            _j(
-                {
-                    "segments": [
-                        {"start": "0:00", "end": "0:16", key: "The user opens the box."},
-                        {"start": "0:16", "end": "0:30", key: "A cat jumps in."},
-                    ]
-                }
-            ),
+            _j({"segments": _two(key)}),
             TWO,
             "" if key.lower() == "text" else f"'{key.lower()}' key",
         )
@@ -65,24 +68,14 @@ TRANSCRIPT_SHAPES: tuple[Shape, ...] = (
     Shape(
         "text key",
         "the only string field, under an unknown key",
-        _j(
-            [
-                {"start": "0:00", "end": "0:16", "what_happens": "The user opens the box."},
-                {"start": "0:16", "end": "0:30", "what_happens": "A cat jumps in."},
-            ]
-        ),
+        _j(_two("what_happens")),
         TWO,
         "'whathappens' key",
     ),
     Shape(
         "text key",
         "camelCase time keys and a caption",
-        _j(
-            [
-                {"startTime": "00:00", "endTime": "00:16", "caption": "The user opens the box."},
-                {"startTime": "00:16", "endTime": "00:30", "caption": "A cat jumps in."},
-            ]
-        ),
+        _j(_two("caption", "startTime", "endTime")),
         TWO,
         "'caption' key",
     ),
@@ -309,6 +302,17 @@ TRANSCRIPT_SHAPES: tuple[Shape, ...] = (
     ),
     Shape(
         "wrapper",
+        "speech that looks like a list or a label is the model's text, kept",
+        _j(
+            [
+                {"start": "0:00", "text": "1. Preheat the oven."},
+                {"start": "0:05", "text": "Text: hi"},
+            ]
+        ),
+        ((0.0, None, "1. Preheat the oven."), (5.0, None, "Text: hi")),
+    ),
+    Shape(
+        "wrapper",
         "clip answer restarting at 0:00 (kept as written; the clock is fixed later)",
         _j(
             [{"start": "0:40", "text": "At the clip's start."}, {"start": "0:00", "text": "Again."}]
@@ -330,80 +334,54 @@ BLANK_ANSWERS: tuple[tuple[str, str], ...] = (
 )
 """Answers with times but no text anywhere: an error, never a blank transcript."""
 
-CHAPTER_SHAPES: tuple[tuple[str, str, str, tuple[tuple[float, str], ...]], ...] = (
-    (
+ChapterShape = tuple[str, str, str, tuple[tuple[float, str], ...]]
+INTRO_SETUP = ((0.0, "Intro"), (75.0, "Setup"))
+"""What most chapter answers below hold: Intro at 0:00, Setup at 1:15."""
+
+
+def _chapters(name: str, answer: str, summary: str = "") -> ChapterShape:
+    return (name, answer, summary, INTRO_SETUP)
+
+
+def _pair(key: str, title_key: str, first: str = "0:00", second: str = "1:15") -> list[object]:
+    return [{key: first, title_key: "Intro"}, {key: second, title_key: "Setup"}]
+
+
+CHAPTER_SHAPES: tuple[ChapterShape, ...] = (
+    _chapters(
         "object",
-        _j(
-            {
-                "summary": "A wiring guide.",
-                "chapters": [
-                    {"start": "0:00", "title": "Intro"},
-                    {"start": "1:15", "title": "Setup"},
-                ],
-            }
-        ),
+        _j({"summary": "A wiring guide.", "chapters": _pair("start", "title")}),
         "A wiring guide.",
-        ((0.0, "Intro"), (75.0, "Setup")),
     ),
-    (
-        "bare list of objects",
-        _j([{"time": "0:00", "title": "Intro"}, {"time": "1:15", "title": "Setup"}]),
-        "",
-        ((0.0, "Intro"), (75.0, "Setup")),
+    _chapters("bare list of objects", _j(_pair("time", "title"))),
+    _chapters("bare list of strings", _j(["0:00 Intro", "01:15 Setup"])),
+    _chapters(
+        "fenced bare list", f"```json\n{_j(_pair('timestamp', 'name', '00:00', '01:15'))}\n```"
     ),
-    (
-        "bare list of strings",
-        _j(["0:00 Intro", "01:15 Setup"]),
-        "",
-        ((0.0, "Intro"), (75.0, "Setup")),
-    ),
-    (
-        "fenced bare list",
-        "```json\n"
-        + _j([{"timestamp": "00:00", "name": "Intro"}, {"timestamp": "01:15", "name": "Setup"}])
-        + "\n```",
-        "",
-        ((0.0, "Intro"), (75.0, "Setup")),
-    ),
-    (
+    _chapters(
         "markdown dash bold",
         "A wiring guide.\n\n- **0:00** Intro\n- **1:15** Setup",
         "A wiring guide.",
-        ((0.0, "Intro"), (75.0, "Setup")),
     ),
-    (
+    _chapters(
         "markdown star en dash",
         "A wiring guide.\n\n**Chapters**\n* 00:00 \u2013 Intro\n* 01:15 \u2013 Setup",
         "A wiring guide.",
-        ((0.0, "Intro"), (75.0, "Setup")),
     ),
-    ("numbered", "1. 0:00 Intro\n2. 1:15 Setup", "", ((0.0, "Intro"), (75.0, "Setup"))),
-    (
+    _chapters("numbered", "1. 0:00 Intro\n2. 1:15 Setup"),
+    _chapters(
         "numbered with time after title",
         "Summary here.\n1. **Intro** (0:00)\n2. **Setup** (1:15)",
         "Summary here.",
-        ((0.0, "Intro"), (75.0, "Setup")),
     ),
-    ("bracketed lines", "[0:00] Intro\n[1:15] Setup", "", ((0.0, "Intro"), (75.0, "Setup"))),
-    (
+    _chapters("bracketed lines", "[0:00] Intro\n[1:15] Setup"),
+    _chapters(
         "time-keyed chapters",
         _j({"summary": "S.", "chapters": {"0:00": "Intro", "1:15": "Setup"}}),
         "S.",
-        ((0.0, "Intro"), (75.0, "Setup")),
     ),
-    (
-        "other wrapper key",
-        _j(
-            {
-                "overview": "S.",
-                "timeline": [
-                    {"at": "0:00", "heading": "Intro"},
-                    {"at": "1:15", "heading": "Setup"},
-                ],
-            }
-        ),
-        "S.",
-        ((0.0, "Intro"), (75.0, "Setup")),
+    _chapters(
+        "other wrapper key", _j({"overview": "S.", "timeline": _pair("at", "heading")}), "S."
     ),
     (
         "H:MM:SS markdown",

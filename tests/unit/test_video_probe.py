@@ -21,15 +21,47 @@ def mvhd_v1(timescale: int, duration: int) -> bytes:
     return box(b"mvhd", b"\x01\x00\x00\x00" + struct.pack(">QQIQ", 0, 0, timescale, duration))
 
 
-def test_bytes_path_and_stream(tmp_path: Path) -> None:
-    data = make_mp4(42.5)
-    assert probe_duration(data) == pytest.approx(42.5)
-    path = tmp_path / "clip.mp4"
+class CountingReader(io.FileIO):
+    """A file that counts the bytes read from it (seeks are free)."""
+
+    read_bytes = 0
+
+    def read(self, size: int | None = -1) -> bytes:
+        data = super().read(size)
+        self.read_bytes += len(data)
+        return data
+
+
+def probe_sparse(path: Path, head: bytes, gap: int, tail: bytes) -> tuple[float | None, int]:
+    """Probe a file of ``head``, ``gap`` unwritten (sparse) bytes and ``tail``.
+
+    Returns:
+        The duration and the number of bytes the probe read.
+    """
+    with path.open("wb") as handle:
+        handle.write(head)
+        handle.seek(gap, io.SEEK_CUR)  # sparse: never written, never read
+        handle.write(tail)
+    with CountingReader(path, "rb") as reader:
+        return probe_duration(reader), reader.read_bytes
+
+
+@pytest.mark.parametrize(
+    ("data", "seconds", "name"),
+    [
+        (make_mp4(42.5), 42.5, "clip.mp4"),
+        (make_webm(95.25, size_bytes=100_000), 95.25, "talk.webm"),
+        (make_webm(95.25, doc_type="matroska"), 95.25, "talk.mkv"),
+    ],
+)
+def test_bytes_path_and_stream(tmp_path: Path, data: bytes, seconds: float, name: str) -> None:
+    assert probe_duration(data) == pytest.approx(seconds)
+    path = tmp_path / name
     path.write_bytes(data)
-    assert probe_duration(path) == pytest.approx(42.5)
+    assert probe_duration(path) == pytest.approx(seconds)
     stream = io.BytesIO(data)
     stream.seek(7)
-    assert probe_duration(stream) == pytest.approx(42.5)
+    assert probe_duration(stream) == pytest.approx(seconds)
     assert stream.tell() == 7  # position restored
 
 
@@ -37,23 +69,9 @@ def test_moov_after_a_large_mdat_is_found_by_seeking(tmp_path: Path) -> None:
     ftyp = box(b"ftyp", b"qt  \x00\x00\x00\x00qt  ")
     mdat_header = struct.pack(">I", 1) + b"mdat" + struct.pack(">Q", 16 + 50_000_000)
     moov = box(b"moov", mvhd_v1(600, 600 * 3 * 3600))
-    path = tmp_path / "long.mov"
-    with path.open("wb") as handle:
-        handle.write(ftyp + mdat_header)
-        handle.seek(50_000_000, io.SEEK_CUR)  # sparse: never written, never read
-        handle.write(moov)
-
-    class CountingReader(io.FileIO):
-        read_bytes = 0
-
-        def read(self, size: int | None = -1) -> bytes:
-            data = super().read(size)
-            CountingReader.read_bytes += len(data)
-            return data
-
-    with CountingReader(path, "rb") as reader:
-        assert probe_duration(reader) == pytest.approx(3 * 3600)
-    assert CountingReader.read_bytes < 200
+    seconds, read = probe_sparse(tmp_path / "long.mov", ftyp + mdat_header, 50_000_000, moov)
+    assert seconds == pytest.approx(3 * 3600)
+    assert read < 200
 
 
 @pytest.mark.parametrize(
@@ -103,40 +121,15 @@ def test_webm_and_mkv_durations(kwargs: dict[str, object], seconds: float) -> No
     assert probe_duration(data) == pytest.approx(seconds, rel=1e-6)
 
 
-def test_webm_duration_from_path_and_stream(tmp_path: Path) -> None:
-    data = make_webm(95.25, size_bytes=100_000)
-    path = tmp_path / "talk.webm"
-    path.write_bytes(data)
-    assert probe_duration(path) == pytest.approx(95.25)
-    stream = io.BytesIO(data)
-    stream.seek(11)
-    assert probe_duration(stream) == pytest.approx(95.25)
-    assert stream.tell() == 11
-
-
 def test_webm_probe_reads_only_headers_past_a_large_element(tmp_path: Path) -> None:
     full = make_webm(3 * 3600.0)
     segment_at = full.index(b"\x18\x53\x80\x67")
     header, info_and_rest = full[:segment_at], full[segment_at + 12 :]
-    void_size = 50_000_000
-    path = tmp_path / "big.mkv"
-    with path.open("wb") as handle:
-        handle.write(header + b"\x18\x53\x80\x67" + UNKNOWN_SIZE)
-        handle.write(b"\xec" + (0x01 << 56 | void_size).to_bytes(8, "big"))
-        handle.seek(void_size, io.SEEK_CUR)  # sparse: never written, never read
-        handle.write(info_and_rest)
-
-    class CountingReader(io.FileIO):
-        read_bytes = 0
-
-        def read(self, size: int | None = -1) -> bytes:
-            data = super().read(size)
-            CountingReader.read_bytes += len(data)
-            return data
-
-    with CountingReader(path, "rb") as reader:
-        assert probe_duration(reader) == pytest.approx(3 * 3600)
-    assert CountingReader.read_bytes < 300
+    void = b"\xec" + (0x01 << 56 | 50_000_000).to_bytes(8, "big")  # a 50 MB Void element
+    head = header + b"\x18\x53\x80\x67" + UNKNOWN_SIZE + void
+    seconds, read = probe_sparse(tmp_path / "big.mkv", head, 50_000_000, info_and_rest)
+    assert seconds == pytest.approx(3 * 3600)
+    assert read < 300
 
 
 @pytest.mark.parametrize(

@@ -45,13 +45,14 @@ _BRACKETS = "[]()<>{}*` \t"
 # A timestamp or range at the start of a text line, optionally bracketed, bolded or labelled,
 # optionally followed by ":" / "-" / "|" before the text: "[00:12] text", "**0:00-0:16:** text",
 # "(0:00 - 0:09) text", "- 01:05 text", "00:40 <en dash> 00:45 | text", "*   **Timestamp: 00:17**".
+# Every optional part starts with a character the decoration runs cannot match, so a long run of
+# brackets or spaces is scanned in linear time (no two adjacent runs can trade characters).
+_DECOR = r"[\[(<*_`\s#>+\-\u2022]*"
 _LEADING = re.compile(
-    rf"""^\s*(?:[#>]+\s*)?               # markdown heading or quote
-    (?:[-*\u2022+]\s+|\d{{1,3}}[.)]\s+)?  # list bullet or number
-    [\[(<*_`\s]*
-    (?:(?:at|from|around|between|starting\s+at)\s+  # "At 00:40, ..." (a recorded answer's style)
-      |(?:time\s*stamps?|timestamps?|times?|time\s*range|start)\s*:?\s*)?
-    [\[(<*_`\s]*
+    rf"""^{_DECOR}                                   # bullets, headings, brackets, bold
+    (?:\d{{1,3}}[.)](?=\s){_DECOR})?               # a numbered list item
+    (?:(?:at|from|around|between|starting\s+at     # "At 00:40, ..." (a recorded answer's style)
+         |time\s*stamps?|times?|time\s*range|start)\b(?:\s*:)?{_DECOR})?
     (?P<start>{_CLOCK})
     (?:{_DASH}(?P<end>{_CLOCK}))?
     [\s\])>*_`:|,.\-\u2013\u2014]*

@@ -43,7 +43,7 @@ _SHORT_HOSTS = frozenset({"youtu.be", "www.youtu.be"})
 # Path prefixes that carry the video id as the next segment.
 _ID_PATH_PREFIXES = ("shorts", "live", "embed", "v", "e")
 _CHANNEL_PREFIXES = ("channel", "c", "user")
-_WATCH_PATHS = ("watch", "watch_popup")
+_WATCH_PATHS = ("watch", "watch_popup", "watch.php", "movie")
 # /embed/<these> are players for a playlist or a channel's stream, not a video id.
 _NOT_A_VIDEO_EMBEDS = {
     "videoseries": (
@@ -205,7 +205,8 @@ def parse_youtube_url(url: str) -> YouTubeRef:
 def _video_id(url: str, host: str, segments: list[str], query: dict[str, list[str]]) -> str | None:
     if host in _SHORT_HOSTS:
         return segments[0] if segments else None
-    if segments[:1] and segments[0] in _WATCH_PATHS:
+    # "youtube.com/?v=ID" (no path) is a watch link too, as yt-dlp reads it.
+    if (segments[:1] and segments[0] in _WATCH_PATHS) or (not segments and query.get("v")):
         values = query.get("v") or []
         if not values and query.get("list"):
             raise _refuse(

@@ -64,6 +64,8 @@ CANONICAL = f"https://www.youtube.com/watch?v={ID}"
         ),
         (f"https://www.youtube.com/attribution_link?u=%2Fwatch%3Fv%3D{ID}%26t%3D30s&a=x", 30.0),
         (f"https://www.youtube.com/watch?app=desktop&v={ID}", None),
+        (f"https://www.youtube.com/?v={ID}", None),
+        (f"https://www.youtube.com/watch.php?v={ID}", None),
         (f"https://www.youtube.com/watch?v={ID}&t=1:05", 65.0),
     ],
 )

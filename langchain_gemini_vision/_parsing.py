@@ -14,7 +14,11 @@ from typing import Any
 
 from .errors import ResponseParseError
 
-_FENCE = re.compile(r"```[ \t]*(?:json|JSON|javascript|js)?[ \t]*\r?\n?(.*?)(?:```|\Z)", re.DOTALL)
+# A fence opens at the start of a line: "```" inside a JSON string value is not a fence.
+_FENCE = re.compile(
+    r"^[ \t]*```[ \t]*(?:json|JSON|javascript|js)?[ \t]*\r?\n?(.*?)(?:```|\Z)",
+    re.DOTALL | re.MULTILINE,
+)
 
 
 @dataclass

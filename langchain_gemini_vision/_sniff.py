@@ -5,6 +5,8 @@ A model-chosen ``cat.png`` can be anything; only the magic bytes decide what we 
 
 from __future__ import annotations
 
+from ._ebml import doc_type
+
 SNIFF_BYTES = 64
 """How many leading bytes ``sniff_mime`` needs."""
 
@@ -44,11 +46,23 @@ def _riff_mime(head: bytes) -> str | None:
     }.get(head[8:12])
 
 
+MATROSKA_MIME = "video/webm"
+"""The MIME type an MKV (DocType ``matroska``) is sent as.
+
+Gemini's list of video types has no ``video/x-matroska``; WebM is the Matroska container restricted
+to a profile, so ``video/webm`` is the closest supported type and names the same container format
+(one demuxer reads both). An MKV whose codecs fall outside what Gemini decodes fails at processing
+with a ``FileProcessingError``, like any other undecodable video.
+"""
+
+
 def _matroska_mime(head: bytes) -> str | None:
-    if not head.startswith(b"\x1a\x45\xdf\xa3"):
-        return None
-    # WebM is a Matroska profile; plain .mkv (DocType "matroska") is not a type Gemini lists.
-    return "video/webm" if b"webm" in head else None
+    kind = doc_type(head)
+    if kind == "webm":
+        return "video/webm"
+    if kind == "matroska":
+        return MATROSKA_MIME
+    return None
 
 
 def sniff_mime(head: bytes) -> str | None:

@@ -11,10 +11,13 @@ from __future__ import annotations
 
 import math
 import re
+from dataclasses import dataclass
 
 __all__ = [
     "TIMESTAMP_PATTERN",
+    "InlineTime",
     "duration_string",
+    "find_inline_times",
     "find_leading_range",
     "parse_duration_string",
     "parse_time_range",
@@ -39,20 +42,35 @@ _UNITS_FULL = re.compile(
 )
 _BRACKETS = "[]()<>{}*` \t"
 
-# A timestamp or range at the start of a text line, optionally bracketed or bolded, optionally
-# followed by ":" / "-" / "|" before the text: "[00:12] text", "**0:00-0:16**: text",
-# "(0:00 - 0:09) text", "- 01:05 text", "00:40 <en dash> 00:45 | text".
+# A timestamp or range at the start of a text line, optionally bracketed, bolded or labelled,
+# optionally followed by ":" / "-" / "|" before the text: "[00:12] text", "**0:00-0:16:** text",
+# "(0:00 - 0:09) text", "- 01:05 text", "00:40 <en dash> 00:45 | text", "*   **Timestamp: 00:17**".
+# Every optional part starts with a character the decoration runs cannot match, so a long run of
+# brackets or spaces is scanned in linear time (no two adjacent runs can trade characters).
+_DECOR = r"[\[(<*_`\s#>+\-\u2022]*"
 _LEADING = re.compile(
-    rf"""^\s*(?:[-*•]\s+|\d{{1,3}}[.)]\s+)?  # list bullet or number
-    (?:(?:at|from|around)\s+)?     # "At 00:40, ..." (a recorded answer's style)
-    [\[(<*`]*\s*
+    rf"""^{_DECOR}                                   # bullets, headings, brackets, bold
+    (?:\d{{1,3}}[.)](?=\s){_DECOR})?               # a numbered list item
+    (?:(?:at|from|around|between|starting\s+at     # "At 00:40, ..." (a recorded answer's style)
+         |time\s*stamps?|times?|time\s*range|start)\b(?:\s*:)?{_DECOR})?
     (?P<start>{_CLOCK})
     (?:{_DASH}(?P<end>{_CLOCK}))?
-    \s*[\])>*`]*
-    \s*(?:[:|,\-\u2013\u2014]\s*)?
+    [\s\])>*_`:|,.\-\u2013\u2014]*
     (?P<rest>.*)$""",
     re.VERBOSE | re.IGNORECASE,
 )
+
+# A time written inside prose: "(0:09-0:25, 0:41-0:45)", "[00:17]", "from 00:17 to 00:21",
+# "between 1:02 and 1:10", "at 00:40", or a bare "0:29 - 0:32".
+_ONE = rf"{_CLOCK}(?:{_DASH}{_CLOCK})?"
+_INLINE = re.compile(
+    rf"""[(\[]\s*(?P<group>{_ONE}(?:\s*[,;]\s*(?:and\s+)?{_ONE})*)\s*[)\]]
+    |\b(?:from|between)\s+(?P<a>{_CLOCK})\s*(?:-|\u2013|\u2014|to|and|until|till)\s*(?P<b>{_CLOCK})
+    |\b(?:at|around|from|by)\s+(?P<c>{_CLOCK})(?:{_DASH}(?P<d>{_CLOCK}))?
+    |(?<![\w:.])(?P<e>{_CLOCK})(?:{_DASH}(?P<f>{_CLOCK}))?(?![\w:])""",
+    re.VERBOSE | re.IGNORECASE,
+)
+_RANGE_IN_GROUP = re.compile(rf"(?P<start>{_CLOCK})(?:{_DASH}(?P<end>{_CLOCK}))?", re.IGNORECASE)
 
 
 def _clock_seconds(text: str) -> float:
@@ -145,6 +163,52 @@ def find_leading_range(line: str) -> tuple[float, float | None, str] | None:
     except ValueError:
         return None
     return start, end, match.group("rest").strip()
+
+
+@dataclass(frozen=True)
+class InlineTime:
+    """A time or range written inside prose.
+
+    Attributes:
+        ranges: Every ``(start, end_or_None)`` the annotation holds, in writing order
+            (``"(0:09-0:25, 0:41-0:45)"`` holds two).
+        span: ``(begin, end)`` character offsets of the whole annotation in the text.
+        bracketed: Written in parentheses or brackets (it can annotate the sentence before it).
+    """
+
+    ranges: tuple[tuple[float, float | None], ...]
+    span: tuple[int, int]
+    bracketed: bool
+
+
+def _pair(start: str, end: str | None) -> tuple[float, float | None]:
+    return _clock_seconds(start), (_clock_seconds(end) if end else None)
+
+
+def find_inline_times(text: str) -> list[InlineTime]:
+    """Find clock times and ranges written inside prose, in order.
+
+    Only clock-style stamps count (``0:09``, ``1:02:03``): plain numbers in prose are not times.
+    Stamps with out-of-range fields (``1:75``) are skipped.
+    """
+    found: list[InlineTime] = []
+    for match in _INLINE.finditer(text):
+        try:
+            if match.group("group") is not None:
+                ranges = tuple(
+                    _pair(m.group("start"), m.group("end"))
+                    for m in _RANGE_IN_GROUP.finditer(match.group("group"))
+                )
+            elif match.group("a") is not None:
+                ranges = (_pair(match.group("a"), match.group("b")),)
+            elif match.group("c") is not None:
+                ranges = (_pair(match.group("c"), match.group("d")),)
+            else:
+                ranges = (_pair(match.group("e"), match.group("f")),)
+        except ValueError:
+            continue
+        found.append(InlineTime(ranges, match.span(), match.group("group") is not None))
+    return found
 
 
 def parse_duration_string(value: object) -> float | None:

@@ -2,8 +2,9 @@
 
 We ask for JSON with a response schema, but accept what models actually return: fenced JSON, a bare
 list, ``{"transcript": [...]}``, items keyed ``timestamp`` / ``time`` / ``start``, every timestamp
-style (see ``_timestamps``), and as a last resort plain text lines like ``[00:12] text`` or
-``**0:00-0:16**: text``.
+style (see ``_timestamps``), text under any plausible key and time-keyed items
+(``_segment_items``), and as a last resort stamped lines, markdown and prose with times inline
+(``_prose_segments``). A result whose every segment is blank is an error, never returned.
 """
 
 from __future__ import annotations
@@ -13,7 +14,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ._parsing import ParsedJSON, extract_json, unwrap_list
-from ._timestamps import find_leading_range, parse_time_range, parse_timestamp
+from ._prose_segments import clean_text, segments_from_text
+from ._segment_items import ItemReader, is_time_key, item_times, norm_key, pick, plain
+from ._timestamps import find_inline_times, find_leading_range, parse_time_range
 from ._windows import RawSegment
 from .errors import ResponseParseError
 
@@ -74,12 +77,8 @@ CHAPTERS_SCHEMA: dict[str, Any] = {
 }
 """JSON schema of the summary-with-chapters answer."""
 
-_START_KEYS = ("start", "start_time", "startTime", "start_timestamp", "from", "begin")
-_END_KEYS = ("end", "end_time", "endTime", "end_timestamp", "to", "stop")
-_RANGE_KEYS = ("timestamp", "time", "timestamps", "time_range", "range", "ts", "timecode")
-_TEXT_KEYS = ("text", "transcript", "transcription", "speech", "dialogue", "content", "audio")
-_VISUAL_KEYS = ("visual", "visual_description", "visuals", "description", "scene", "on_screen")
 _LIST_KEYS = ("segments", "transcript", "transcription", "items", "lines", "captions")
+_CHAPTER_KEYS = ("chapters", "sections", "timeline", "outline", "topics", "parts")
 
 
 @dataclass
@@ -109,73 +108,39 @@ class ParsedChapters:
     repairs: list[str] = field(default_factory=list)
 
 
-def _first(item: dict[str, Any], keys: tuple[str, ...]) -> Any:
-    for key in keys:
-        value = item.get(key)
-        if value not in (None, ""):
-            return value
-    return None
+def _json_items(value: Any) -> list[Any]:
+    """The items of a transcript answer's JSON: a list, a wrapped list, or a time-keyed object."""
+    if isinstance(value, dict) and not pick(value, _LIST_KEYS):
+        keyed = [{k: v} for k, v in value.items() if is_time_key(str(k))]
+        if keyed:
+            return keyed
+        if any(norm_key(k) in ("start", "timestamp", "time") for k in value):
+            return [value]
+    items, _key = unwrap_list(value, _LIST_KEYS)
+    return items
 
 
-def _text(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, list):
-        return " ".join(_text(v) for v in value).strip()
-    return str(value).strip()
+def _is_blank(segment: RawSegment) -> bool:
+    return not segment.text.strip() and not (segment.visual or "").strip()
 
 
-def _item_times(item: dict[str, Any]) -> tuple[float, float | None]:
-    """Start and end of a JSON item; raises ValueError when there is no readable start."""
-    start_value = _first(item, _START_KEYS)
-    end_value = _first(item, _END_KEYS)
-    if start_value is None:
-        range_value = _first(item, _RANGE_KEYS)
-        if range_value is None:
-            raise ValueError("no timestamp")
-        return parse_time_range(str(range_value))
-    if isinstance(start_value, str):
-        start, range_end = parse_time_range(start_value)
-    else:
-        start, range_end = parse_timestamp(start_value), None
-    end: float | None = range_end
-    if end_value is not None:
-        try:
-            end = parse_time_range(str(end_value))[0]
-        except ValueError:
-            end = range_end
-    return start, end
-
-
-def _segment_from_item(item: Any) -> RawSegment:
-    if isinstance(item, str):
-        found = find_leading_range(item)
-        if found is None:
-            raise ValueError("no timestamp")
-        return RawSegment(found[0], found[1], found[2])
-    if not isinstance(item, dict):
-        raise ValueError(f"unexpected item of type {type(item).__name__}")
-    start, end = _item_times(item)
-    speaker = _text(item.get("speaker")) or None
-    visual = _text(_first(item, _VISUAL_KEYS)) or None
-    return RawSegment(start, end, _text(_first(item, _TEXT_KEYS)), speaker, visual)
-
-
-def _segments_from_lines(text: str) -> list[RawSegment]:
-    """Fallback for plain-text answers: one segment per stamped line; others continue it."""
+def _from_json(text: str) -> tuple[ParsedJSON | None, list[RawSegment], list[str]]:
+    parsed: ParsedJSON | None
+    try:
+        parsed = extract_json(text)
+        items = _json_items(parsed.value)
+    except ResponseParseError:
+        parsed = _salvage_wrapped(text)
+        items = parsed.value if parsed is not None else []
+    repairs = list(parsed.repairs) if parsed is not None else []
+    reader = ItemReader()
     segments: list[RawSegment] = []
-    for line in text.splitlines():
-        if not line.strip():
-            continue
-        found = find_leading_range(line)
-        if found is not None:
-            segments.append(RawSegment(found[0], found[1], found[2]))
-        elif segments:
-            last = segments[-1]
-            segments[-1] = RawSegment(
-                last.start_s, last.end_s, f"{last.text} {line.strip()}".strip()
-            )
-    return segments
+    for number, item in enumerate(items, start=1):
+        try:
+            segments.extend(reader.segments(item))
+        except ValueError as exc:
+            repairs.append(f"dropped transcript item {number}: unreadable timestamp ({exc})")
+    return parsed, segments, repairs + reader.repairs()
 
 
 _WRAPPED_LIST = re.compile(r'"(?:' + "|".join(_LIST_KEYS) + r')"\s*:\s*\[')
@@ -200,57 +165,129 @@ def parse_transcript_answer(text: str) -> ParsedSegments:
         Segments in answer order (not yet validated) and the repairs made while reading.
 
     Raises:
-        ResponseParseError: The answer is empty or holds neither JSON segments nor stamped lines.
+        ResponseParseError: The answer is empty, holds neither JSON segments nor stamped lines
+            or sentences, or every segment it holds is blank (no text and no visual).
     """
     if not text or not text.strip():
         raise ResponseParseError("The model returned an empty answer.", raw_text=text or "")
-    parsed: ParsedJSON | None
-    try:
-        parsed = extract_json(text)
-        items, _key = unwrap_list(parsed.value, _LIST_KEYS)
-    except ResponseParseError:
-        parsed = _salvage_wrapped(text)
-        items = parsed.value if parsed is not None else []
-    repairs = list(parsed.repairs) if parsed is not None else []
-    segments: list[RawSegment] = []
-    for number, item in enumerate(items, start=1):
-        try:
-            segments.append(_segment_from_item(item))
-        except ValueError as exc:
-            repairs.append(f"dropped transcript item {number}: unreadable timestamp ({exc})")
+    parsed, segments, repairs = _from_json(text)
+    truncated = parsed.truncated if parsed is not None else False
     if not segments:
         # "[00:00] Hello" looks like the start of a JSON array to a lenient JSON reader, so
-        # stamped lines win over a JSON reading that produced nothing.
-        lines = _segments_from_lines(text)
-        if lines:
-            return ParsedSegments(
-                lines, [f"answer was plain text, not JSON; read {len(lines)} timestamped line(s)"]
+        # stamped lines and sentences win over a JSON reading that produced nothing.
+        from_text, text_repairs = segments_from_text(text)
+        if from_text:
+            segments, repairs, truncated = from_text, text_repairs, False
+        elif parsed is None:
+            raise ResponseParseError(
+                "The model's answer holds no transcript segments (no JSON and no timestamped "
+                "lines or sentences); see .raw_text. Retrying usually helps.",
+                raw_text=text,
             )
-    if parsed is None:
+    if segments and all(_is_blank(s) for s in segments):
         raise ResponseParseError(
-            "The model's answer holds no transcript segments (no JSON and no timestamped "
-            "lines); see .raw_text.",
+            f"All {len(segments)} segment(s) in the model's answer have timestamps but no text, "
+            "so there is nothing to return; see .raw_text. Retrying usually helps.",
             raw_text=text,
         )
-    return ParsedSegments(segments, repairs, parsed.truncated)
+    blank = sum(_is_blank(s) for s in segments)
+    if blank:
+        repairs.append(f"{blank} segment(s) had a timestamp but no text")
+    return ParsedSegments(segments, repairs, truncated)
+
+
+_TITLE_KEYS = ("title", "name", "heading", "topic", "chapter", "chaptertitle", "label")
+_SUMMARY_KEYS = ("summary", "description", "text", "content", "details", "overview")
+_TITLE_SPLIT = re.compile(r"\s*(?::\s+|\s[-\u2013\u2014]\s)")
+
+
+def _title_and_summary(text: str) -> tuple[str, str]:
+    """``"Intro: the host says hi"`` -> ``("Intro", "the host says hi")``."""
+    parts = _TITLE_SPLIT.split(clean_text(text), maxsplit=1)
+    return parts[0], parts[1] if len(parts) > 1 else ""
 
 
 def _chapter_from_item(item: Any) -> RawChapter:
-    if isinstance(item, str):
-        found = find_leading_range(item)
-        if found is None:
-            raise ValueError("no timestamp")
-        return RawChapter(found[0], found[2])
+    if isinstance(item, (str, list)):
+        segment = ItemReader().segments(item)[0]
+        return RawChapter(segment.start_s, *_title_and_summary(segment.text))
     if not isinstance(item, dict):
         raise ValueError(f"unexpected item of type {type(item).__name__}")
-    start, _ = _item_times(item)
-    title = _text(_first(item, ("title", "name", "heading", "topic")))
-    summary = _text(_first(item, ("summary", "description", "text", "content")))
-    return RawChapter(start, title or summary[:60], summary)
+    if len(item) == 1 and is_time_key(str(next(iter(item)))):
+        key, value = next(iter(item.items()))
+        start, _ = parse_time_range(str(key))
+        if isinstance(value, dict):
+            item = value
+        else:
+            return RawChapter(start, *_title_and_summary(plain(value)))
+    else:
+        start, _ = item_times(item)
+    title = pick(item, _TITLE_KEYS)
+    summary = pick(item, _SUMMARY_KEYS)
+    title_text = plain(title[1]) if title else ""
+    summary_text = plain(summary[1]) if summary else ""
+    return RawChapter(start, title_text or summary_text[:60], summary_text)
+
+
+def _chapter_items(value: Any) -> list[Any]:
+    if isinstance(value, list):
+        return value
+    if not isinstance(value, dict):
+        return []
+    found = pick(value, _CHAPTER_KEYS)
+    inner = found[1] if found is not None else value
+    if isinstance(inner, dict):
+        return [{k: v} for k, v in inner.items() if is_time_key(str(k))]
+    if isinstance(inner, list):
+        return inner
+    return next((v for v in value.values() if isinstance(v, list)), [])
+
+
+def _summary_of(value: Any) -> str:
+    if not isinstance(value, dict):
+        return ""
+    found = pick(value, ("summary", "overview", "text", "abstract", "description"))
+    if found is None:
+        return ""
+    if isinstance(found[1], list):
+        return "\n".join(f"- {plain(v)}" for v in found[1] if plain(v))
+    return plain(found[1]) if not isinstance(found[1], str) else found[1].strip()
+
+
+def _chapters_from_text(text: str) -> ParsedChapters:
+    """Chapters from stamped (markdown) list lines; the other lines are the summary."""
+    chapters: list[RawChapter] = []
+    prose: list[str] = []
+    for line in text.splitlines():
+        found = find_leading_range(line) if line.strip() else None
+        if found is None and _LIST_ITEM.match(line):
+            times = find_inline_times(line)
+            if len(times) == 1:
+                start = times[0].ranges[0][0]
+                title = line[: times[0].span[0]] + " " + line[times[0].span[1] :]
+                found = (start, None, title)
+        if found is None:
+            if not _CHAPTERS_HEADING.match(line):
+                prose.append(line)
+            continue
+        chapters.append(RawChapter(found[0], *_title_and_summary(found[2])))
+    summary = "\n".join(prose).strip() if chapters else text.strip()
+    note = f"answer was plain text, not JSON; read {len(chapters)} chapter(s) from its lines"
+    return ParsedChapters(summary, chapters, [note])
+
+
+_CHAPTERS_HEADING = re.compile(
+    r"^\W*(?:chapters?|timeline|outline|key moments|sections|timestamps)\W*$", re.IGNORECASE
+)
+_LIST_ITEM = re.compile(r"^\s*(?:[-*\u2022+]|\d{1,3}[.)])\s+")
 
 
 def parse_chapters_answer(text: str) -> ParsedChapters:
-    """Read a summary and chapters from the model's answer (JSON, or prose with stamped lines).
+    """Read a summary and chapters from the model's answer.
+
+    Accepts ``{"summary": .., "chapters": [..]}`` and its variants, a bare list of chapter
+    objects or ``"0:00 Intro"`` strings, time-keyed objects, and markdown lists
+    (``- **0:00** Intro``, ``* 01:15 - Setup``, ``1. 0:00 Intro``) with the prose kept as summary.
 
     Raises:
         ResponseParseError: The answer is empty.
@@ -258,24 +295,23 @@ def parse_chapters_answer(text: str) -> ParsedChapters:
     if not text or not text.strip():
         raise ResponseParseError("The model returned an empty answer.", raw_text=text or "")
     try:
-        parsed = extract_json(text, expect=dict)
+        parsed = extract_json(text)
     except ResponseParseError:
-        from_lines = [RawChapter(s.start_s, s.text) for s in _segments_from_lines(text)]
-        return ParsedChapters(
-            text.strip(), from_lines, ["answer was plain text, not JSON; chapters read from lines"]
-        )
-    value = parsed.value
+        return _chapters_from_text(text)
+    items = _chapter_items(parsed.value)
     repairs = list(parsed.repairs)
-    if isinstance(value, list):
-        value = {"summary": "", "chapters": value}
-    summary = _text(_first(value, ("summary", "text", "overview")))
-    raw_chapters = value.get("chapters")
-    if raw_chapters is None:
-        raw_chapters = next((v for v in value.values() if isinstance(v, list)), [])
+    if isinstance(parsed.value, list):
+        repairs.append("answer was a bare list of chapters (no summary)")
     chapters: list[RawChapter] = []
-    for number, item in enumerate(raw_chapters if isinstance(raw_chapters, list) else [], 1):
+    for number, item in enumerate(items, 1):
         try:
             chapters.append(_chapter_from_item(item))
         except ValueError as exc:
             repairs.append(f"dropped chapter {number}: unreadable timestamp ({exc})")
+    summary = _summary_of(parsed.value)
+    if not chapters and not summary:
+        # "[0:00] Intro" lines look like a JSON array to the lenient reader.
+        from_text = _chapters_from_text(text)
+        if from_text.chapters:
+            return from_text
     return ParsedChapters(summary, chapters, repairs)

@@ -1,4 +1,6 @@
-"""Read an MP4/MOV duration from its ``mvhd`` box (pure stdlib, streaming).
+"""Read a video's duration from its container header (pure stdlib, streaming).
+
+MP4/MOV: the ``mvhd`` box (below). WebM/Matroska: ``Segment > Info > Duration`` (see ``_ebml``).
 
 Only box headers are read while walking the file (8 or 16 bytes each, then a seek past the body), so
 probing a 2 GB video costs a handful of small reads whether ``moov`` sits at the start or the end.
@@ -13,6 +15,8 @@ import os
 import struct
 from pathlib import Path
 from typing import BinaryIO
+
+from ._ebml import EBML_MAGIC, ebml_duration
 
 __all__ = ["probe_duration"]
 
@@ -110,6 +114,9 @@ def _timescale(stream: BinaryIO, body: int) -> int:
 
 
 def _probe_stream(stream: BinaryIO) -> float | None:
+    stream.seek(0)
+    if stream.read(4) == EBML_MAGIC:
+        return ebml_duration(stream)
     top = _boxes(stream, 0, None)
     if not top or top[0][0] not in (b"ftyp", b"moov", b"wide", b"free", b"mdat", b"skip"):
         return None
@@ -136,7 +143,7 @@ def _probe_stream(stream: BinaryIO) -> float | None:
 
 
 def probe_duration(source: str | os.PathLike[str] | bytes | BinaryIO) -> float | None:
-    """The duration in seconds of an MP4/MOV (ISO base media) file, or None when unknown.
+    """The duration in seconds of an MP4/MOV or WebM/MKV file, or None when unknown.
 
     Args:
         source: A path, the file's bytes, or a seekable binary stream (its position is restored).

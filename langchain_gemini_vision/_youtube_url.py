@@ -4,11 +4,13 @@ Gemini reads a public YouTube video from ``fileData.fileUri`` = its watch URL, o
 request. Users paste every form of link; this module turns each into
 ``https://www.youtube.com/watch?v=<11-char id>`` (tracking parameters dropped) plus the start offset
 written in ``t=`` / ``start=``, and refuses links that are not one video (channels, playlists,
-YouTube Music) before anything is sent.
+playlist and live-stream embeds) before anything is sent. The forms accepted follow what yt-dlp
+accepts for a single video; an unreadable ``t=`` is ignored with a warning, not a refusal.
 """
 
 from __future__ import annotations
 
+import logging
 import re
 import urllib.parse
 from dataclasses import dataclass
@@ -24,27 +26,43 @@ __all__ = [
     "parse_youtube_url",
 ]
 
+_log = logging.getLogger(__name__)
+
 _ID = re.compile(r"^[A-Za-z0-9_-]{11}$")
 _VIDEO_HOSTS = frozenset(
     {
         "youtube.com",
         "www.youtube.com",
         "m.youtube.com",
+        "music.youtube.com",
         "youtube-nocookie.com",
         "www.youtube-nocookie.com",
     }
 )
 _SHORT_HOSTS = frozenset({"youtu.be", "www.youtu.be"})
-_REFUSED_HOSTS = frozenset({"music.youtube.com"})
 # Path prefixes that carry the video id as the next segment.
 _ID_PATH_PREFIXES = ("shorts", "live", "embed", "v", "e")
 _CHANNEL_PREFIXES = ("channel", "c", "user")
+_WATCH_PATHS = ("watch", "watch_popup", "watch.php", "movie")
+# /embed/<these> are players for a playlist or a channel's stream, not a video id.
+_NOT_A_VIDEO_EMBEDS = {
+    "videoseries": (
+        "a playlist embed (embed/videoseries?list=...) plays a whole playlist; Gemini reads one "
+        "video per request, so open one video of the playlist and copy its link"
+    ),
+    "live_stream": (
+        "a channel's live-stream embed (embed/live_stream?channel=...) follows whatever the "
+        "channel streams, not one video; open the stream and copy its youtube.com/live/VIDEO_ID "
+        "or watch?v= link"
+    ),
+}
 
 ACCEPTED_FORMS = (
-    "https://www.youtube.com/watch?v=VIDEO_ID (also m.youtube.com and youtube.com), "
-    "https://youtu.be/VIDEO_ID, https://www.youtube.com/shorts/VIDEO_ID, /live/VIDEO_ID, "
-    "/embed/VIDEO_ID, /v/VIDEO_ID, youtube-nocookie.com/embed/VIDEO_ID; optional &t=90s or "
-    "&start=90. VIDEO_ID is 11 characters of letters, digits, '-' and '_'"
+    "https://www.youtube.com/watch?v=VIDEO_ID (also m.youtube.com, music.youtube.com, "
+    "youtube.com and watch_popup?v=), https://youtu.be/VIDEO_ID, "
+    "https://www.youtube.com/shorts/VIDEO_ID, /live/VIDEO_ID, /embed/VIDEO_ID, /v/VIDEO_ID, "
+    "/e/VIDEO_ID, youtube-nocookie.com/embed/VIDEO_ID; optional &t=90s or &start=90. "
+    "VIDEO_ID is 11 characters of letters, digits, '-' and '_'"
 )
 
 
@@ -56,18 +74,22 @@ class YouTubeRef:
         video_id: The 11-character video id.
         canonical_url: ``https://www.youtube.com/watch?v=<video_id>``, the ``fileUri`` to send.
         start_s: Start offset from ``t=`` / ``start=`` in the link, in seconds, or None.
+        warnings: What was ignored in the link (an unreadable ``t=``).
     """
 
     video_id: str
     canonical_url: str
     start_s: float | None = None
+    warnings: tuple[str, ...] = ()
 
 
 def _split(url: str) -> urllib.parse.SplitResult | None:
     text = url.strip()
     if not text or any(c.isspace() for c in text):
         return None
-    if "://" not in text:
+    if text.startswith("//"):
+        text = "https:" + text  # a protocol-relative link from a web page's source
+    elif "://" not in text:
         # People paste "youtu.be/ID" or "www.youtube.com/watch?v=ID" without a scheme.
         text = "https://" + text
     try:
@@ -98,7 +120,7 @@ def is_youtube_url(s: str) -> bool:
     if parts is None:
         return False
     host = _host(parts)
-    return host in _VIDEO_HOSTS or host in _SHORT_HOSTS or host in _REFUSED_HOSTS
+    return host in _VIDEO_HOSTS or host in _SHORT_HOSTS
 
 
 def _refuse(url: str, why: str) -> InvalidYouTubeURLError:
@@ -109,7 +131,9 @@ def _refuse(url: str, why: str) -> InvalidYouTubeURLError:
     )
 
 
-def _start_offset(url: str, query: dict[str, list[str]], fragment: str) -> float | None:
+def _start_offset(
+    url: str, query: dict[str, list[str]], fragment: str
+) -> tuple[float | None, tuple[str, ...]]:
     raw = None
     for key in ("t", "start", "time_continue"):
         if query.get(key):
@@ -120,12 +144,19 @@ def _start_offset(url: str, query: dict[str, list[str]], fragment: str) -> float
         if frag.get("t"):
             raw = frag["t"][0]
     if raw is None or raw == "":
-        return None
+        return None, ()
     try:
         seconds = parse_timestamp(raw)
-    except ValueError as exc:
-        raise _refuse(url, f"the start time {raw!r} is not a number of seconds or 1h2m3s") from exc
-    return seconds or None
+    except ValueError:
+        # yt-dlp plays such a link from the start; refusing the whole video would be worse.
+        shown = raw if len(raw) <= 40 else raw[:40] + "..."
+        note = (
+            f"ignored the start time {shown!r} in the YouTube link (not seconds, MM:SS or "
+            "1h2m3s): the video is read from its start; pass start= to choose where to begin"
+        )
+        _log.warning("%s", note)
+        return None, (note,)
+    return seconds or None, ()
 
 
 def parse_youtube_url(url: str) -> YouTubeRef:
@@ -139,8 +170,9 @@ def parse_youtube_url(url: str) -> YouTubeRef:
         The video id, ``https://www.youtube.com/watch?v=<id>`` and the start offset from ``t=``.
 
     Raises:
-        InvalidYouTubeURLError: Not a YouTube host, YouTube Music, a channel, a playlist without a
-            video, or a malformed video id. The message lists the accepted forms.
+        InvalidYouTubeURLError: Not a YouTube host, a channel, a playlist (or playlist embed)
+            without a video, a channel's live-stream embed, or a malformed video id. The message
+            says why and lists the accepted forms.
     """
     if not isinstance(url, str):
         raise _refuse(repr(url), "expected a URL string")
@@ -148,40 +180,51 @@ def parse_youtube_url(url: str) -> YouTubeRef:
     if parts is None:
         raise _refuse(url, "it is not an http(s) URL")
     host = _host(parts)
-    if host in _REFUSED_HOSTS:
-        raise _refuse(url, "YouTube Music links are not supported; use the www.youtube.com link")
     if host not in _VIDEO_HOSTS and host not in _SHORT_HOSTS:
         raise _refuse(url, f"the host {host or '(none)'!r} is not YouTube")
     query = urllib.parse.parse_qs(parts.query, keep_blank_values=True)
     segments = [s for s in parts.path.split("/") if s]
-
-    video_id: str | None = None
-    if host in _SHORT_HOSTS:
-        video_id = segments[0] if segments else None
-    elif segments[:1] == ["watch"]:
-        values = query.get("v") or []
-        video_id = values[0] if values else None
-        if video_id is None and query.get("list"):
-            raise _refuse(
-                url, "a playlist link without v=<video id>; open one video and copy its link"
-            )
-    elif segments and segments[0] in _ID_PATH_PREFIXES:
-        video_id = segments[1] if len(segments) > 1 else None
-    elif segments[:1] == ["playlist"]:
-        raise _refuse(url, "a playlist link; Gemini reads one video per request")
-    elif segments and (segments[0] in _CHANNEL_PREFIXES or segments[0].startswith("@")):
-        raise _refuse(url, "a channel link, not a video")
-    else:
-        raise _refuse(url, "no video id in the link")
-
+    if segments[:1] == ["attribution_link"] and query.get("u"):
+        # A share-tracking wrapper: u= holds the real path, e.g. "/watch?v=ID&feature=share".
+        inner = query["u"][0]
+        if inner.startswith("/"):
+            return parse_youtube_url(f"https://www.youtube.com{inner}")
+        raise _refuse(url, "the attribution link does not wrap a youtube.com path")
+    video_id = _video_id(url, host, segments, query)
     if not video_id or not _ID.match(video_id):
         raise _refuse(url, f"the video id {video_id!r} is not 11 characters of [A-Za-z0-9_-]")
-    start = _start_offset(url, query, parts.fragment)
+    start, warnings = _start_offset(url, query, parts.fragment)
     return YouTubeRef(
         video_id=video_id,
         canonical_url=f"https://www.youtube.com/watch?v={video_id}",
         start_s=start,
+        warnings=warnings,
     )
+
+
+def _video_id(url: str, host: str, segments: list[str], query: dict[str, list[str]]) -> str | None:
+    if host in _SHORT_HOSTS:
+        return segments[0] if segments else None
+    # "youtube.com/?v=ID" (no path) is a watch link too, as yt-dlp reads it.
+    if (segments[:1] and segments[0] in _WATCH_PATHS) or (not segments and query.get("v")):
+        values = query.get("v") or []
+        if not values and query.get("list"):
+            raise _refuse(
+                url, "a playlist link without v=<video id>; open one video and copy its link"
+            )
+        return values[0] if values else None
+    if segments and segments[0] in _ID_PATH_PREFIXES:
+        candidate = segments[1] if len(segments) > 1 else None
+        if segments[0] == "embed" and candidate in _NOT_A_VIDEO_EMBEDS:
+            raise _refuse(url, _NOT_A_VIDEO_EMBEDS[candidate])
+        return candidate
+    if segments[:1] == ["playlist"]:
+        raise _refuse(
+            url, "a playlist link; Gemini reads one video per request, so open one video of it"
+        )
+    if segments and (segments[0] in _CHANNEL_PREFIXES or segments[0].startswith("@")):
+        raise _refuse(url, "a channel link, not a video")
+    raise _refuse(url, "no video id in the link")
 
 
 def deep_link(video_id: str, seconds: float | None) -> str:

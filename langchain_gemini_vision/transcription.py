@@ -39,6 +39,7 @@ from langchain_core.messages import BaseMessage, HumanMessage
 from langchain_google_genai import ChatGoogleGenerativeAI
 
 from ._client import model_name, resolve_llm
+from ._clock_mix import normalise_mixed_clock
 from ._fan_out import afan_out, fan_out
 from ._generation import ainvoke_model, current_retries, invoke_model
 from ._media import MediaInput, MediaPolicy
@@ -72,7 +73,6 @@ from ._windows import (
     default_window_s,
     estimate_video_tokens,
     merge_windows,
-    normalise_clock,
     plan_windows,
     validate_segments,
 )
@@ -396,7 +396,7 @@ def _window_outcome(reply: ModelReply, request: WindowRequest, label: str) -> Wi
         )
     segments = parsed.segments
     if request.clipped:
-        segments, notes = normalise_clock(segments, window.start_s, hi, label=where)
+        segments, notes = normalise_mixed_clock(segments, window.start_s, hi, label=where)
         warnings.extend(notes)
     checked = validate_segments(segments, window.start_s, hi, label=where)
     warnings.extend(f"{where}: {r}" if label else r for r in checked.repairs)

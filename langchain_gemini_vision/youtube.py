@@ -22,6 +22,7 @@ from langchain_core.messages import BaseMessage, HumanMessage
 from langchain_google_genai import ChatGoogleGenerativeAI
 
 from ._client import model_name, resolve_llm
+from ._clock_mix import normalise_mixed_clock
 from ._generation import ainvoke_model, invoke_model
 from ._media import PreparedMedia
 from ._response import read_reply
@@ -37,7 +38,7 @@ from ._video_options import (
     unknown_duration_note,
 )
 from ._video_source import youtube_errors
-from ._windows import RawSegment, normalise_clock, validate_segments
+from ._windows import RawSegment, validate_segments
 from ._youtube_url import YouTubeRef, deep_link, parse_youtube_url
 from .errors import InvalidRequestError
 from .types import Chapter, VideoSummary, format_timestamp
@@ -113,6 +114,7 @@ def build_summary_request(
             f"({format_timestamp(lo)})."
         )
     fps, warnings = fps_for_one_request(None if hi is None else hi - lo, clip)
+    warnings[:0] = ref.warnings  # an ignored t= in the link
     if hi is None:
         warnings.append(unknown_duration_note("chapter times"))
     clipped = lo > 0 or clip.end_s is not None
@@ -159,7 +161,7 @@ def _chapters(
     # Title and summary ride along as a segment's text and visual through the shared checks.
     segments = [RawSegment(c.start_s, None, c.title, visual=c.summary) for c in raw]
     if request.clipped:
-        segments, notes = normalise_clock(segments, lo, request.end_s, label="chapters")
+        segments, notes = normalise_mixed_clock(segments, lo, request.end_s, label="chapters")
         warnings.extend(notes)
     label = "clip" if request.clipped else "video"
     checked = validate_segments(segments, lo, request.end_s, label=label, default_last_s=0.0)

@@ -1,7 +1,9 @@
 import pytest
 
+from langchain_gemini_vision._ebml import doc_type
 from langchain_gemini_vision._sniff import sniff_mime
 from langchain_gemini_vision.testing.samples import make_jpeg, make_mp4, make_png
+from tests._webm_support import make_webm
 
 
 def _ftyp(brand: bytes) -> bytes:
@@ -23,7 +25,14 @@ def _ftyp(brand: bytes) -> bytes:
         (_ftyp(b"qt  "), "video/mov"),
         (_ftyp(b"3gp4"), "video/3gpp"),
         (b"\x1a\x45\xdf\xa3\x9f\x42\x86\x81\x01\x42\x82\x84webm", "video/webm"),
-        (b"\x1a\x45\xdf\xa3\x9f\x42\x86\x81\x01\x42\x82\x88matroska", None),
+        # An MKV is sent as video/webm (the closest type Gemini lists; see _sniff.MATROSKA_MIME).
+        (b"\x1a\x45\xdf\xa3\x9f\x42\x86\x81\x01\x42\x82\x88matroska", "video/webm"),
+        (make_webm(10.0, doc_type="matroska"), "video/webm"),
+        (make_webm(10.0), "video/webm"),
+        # An EBML file that is neither (a DocType Gemini cannot read) is not a video.
+        (make_webm(10.0, doc_type="mka-like"), None),
+        (b"\x1a\x45\xdf\xa3\x84\x42\x86\x81\x01", None),  # no DocType
+        (b"\x1a\x45\xdf\xa3matroska webm", None),  # magic, then garbage
         (b"RIFF\x00\x00\x00\x00AVI LIST", "video/avi"),
         (b"FLV\x01\x05", "video/x-flv"),
         (b"\x00\x00\x01\xba\x44", "video/mpeg"),
@@ -40,3 +49,8 @@ def _ftyp(brand: bytes) -> bytes:
 )
 def test_sniff_mime_by_content(head: bytes, expected: str | None) -> None:
     assert sniff_mime(head[:64]) == expected
+
+
+@pytest.mark.parametrize("kind", ["webm", "matroska"])
+def test_doc_type_tells_webm_from_matroska(kind: str) -> None:
+    assert doc_type(make_webm(10.0, doc_type=kind)[:64]) == kind

@@ -103,7 +103,7 @@ def test_prose_answer_still_gives_chapters(
     [
         "https://www.youtube.com/@NASA",
         "https://www.youtube.com/playlist?list=PL1234567890",
-        "https://music.youtube.com/watch?v=9hE5-98ZeCg",
+        "https://www.youtube.com/embed/videoseries?list=PL1234567890",
         "https://vimeo.com/123456",
         "https://youtu.be/tooShort",
     ],

@@ -1,0 +1,116 @@
+"""Polite polling of a batch job until it ends, with a deadline and injectable clocks."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import TYPE_CHECKING, Self
+
+from .._polling import PollPolicy
+from ._errors import BatchWaitTimeout
+
+if TYPE_CHECKING:
+    from ._operation import JobProgress
+
+#: Batch jobs take minutes to hours: poll politely (10 s growing to 2 min, with jitter).
+DEFAULT_POLL = PollPolicy(first_interval_s=10.0, max_interval_s=120.0, multiplier=1.5)
+
+
+class WaitMixin:
+    """``wait`` / ``await_`` for ``BatchJob`` (which provides the members declared here)."""
+
+    name: str | None
+    _sleep: Callable[[float], None]
+    _asleep: Callable[[float], Awaitable[None]]
+    _clock: Callable[[], float]
+
+    @property
+    def state(self) -> str:
+        raise NotImplementedError
+
+    @property
+    def done(self) -> bool:
+        raise NotImplementedError
+
+    @property
+    def progress(self) -> JobProgress:
+        raise NotImplementedError
+
+    def refresh(self) -> Self:
+        raise NotImplementedError
+
+    async def arefresh(self) -> Self:
+        raise NotImplementedError
+
+    def _deadline_error(self, waited: float) -> BatchWaitTimeout:
+        return BatchWaitTimeout(
+            f"Batch job {self.name} is still {self.state} after {waited:.0f} s "
+            f"({self.progress.describe()}). It keeps running on Google's side: call wait() "
+            "again later, or BatchJob.load(path).wait() from another process.",
+            job_name=self.name or "",
+            state=self.state,
+            elapsed_s=waited,
+        )
+
+    def wait(
+        self,
+        *,
+        poll: float | PollPolicy | None = None,
+        timeout: float | None = None,
+        on_progress: Callable[[Self], None] | None = None,
+    ) -> Self:
+        """Poll until the job ends (any state); raise at the deadline.
+
+        Args:
+            poll: Seconds between polls, or a ``PollPolicy`` (default: 10 s growing to 2 min).
+            timeout: Give up after this many seconds (None: wait until the job ends; the API
+                expires jobs after 48 h).
+            on_progress: Called after every poll (e.g. to draw a progress bar).
+
+        Raises:
+            BatchWaitTimeout: The job had not ended by ``timeout`` (it keeps running).
+        """
+        policy = _policy(poll)
+        start = self._clock()
+        for attempt in range(1_000_000):
+            self.refresh()
+            if on_progress is not None:
+                on_progress(self)
+            if self.done:
+                return self
+            waited = self._clock() - start
+            if timeout is not None and waited >= timeout:
+                raise self._deadline_error(waited)
+            delay = policy.interval(attempt)
+            self._sleep(delay if timeout is None else min(delay, max(timeout - waited, 0.0)))
+        raise self._deadline_error(self._clock() - start)  # pragma: no cover
+
+    async def await_(
+        self,
+        *,
+        poll: float | PollPolicy | None = None,
+        timeout: float | None = None,
+        on_progress: Callable[[Self], None] | None = None,
+    ) -> Self:
+        """Async twin of :meth:`wait` (same arguments and errors)."""
+        policy = _policy(poll)
+        start = self._clock()
+        for attempt in range(1_000_000):
+            await self.arefresh()
+            if on_progress is not None:
+                on_progress(self)
+            if self.done:
+                return self
+            waited = self._clock() - start
+            if timeout is not None and waited >= timeout:
+                raise self._deadline_error(waited)
+            delay = policy.interval(attempt)
+            await self._asleep(delay if timeout is None else min(delay, max(timeout - waited, 0.0)))
+        raise self._deadline_error(self._clock() - start)  # pragma: no cover
+
+
+def _policy(poll: float | PollPolicy | None) -> PollPolicy:
+    if isinstance(poll, PollPolicy):
+        return poll
+    if poll is None:
+        return DEFAULT_POLL
+    return PollPolicy(first_interval_s=poll, max_interval_s=poll, multiplier=1.0, jitter=0.0)

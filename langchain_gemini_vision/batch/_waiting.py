@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from typing import TYPE_CHECKING, Self
+from typing import TYPE_CHECKING, TypeVar
 
 from .._polling import PollPolicy
 from ._errors import BatchWaitTimeout
@@ -13,6 +13,9 @@ if TYPE_CHECKING:
 
 #: Batch jobs take minutes to hours: poll politely (10 s growing to 2 min, with jitter).
 DEFAULT_POLL = PollPolicy(first_interval_s=10.0, max_interval_s=120.0, multiplier=1.5)
+
+
+_J = TypeVar("_J", bound="WaitMixin")
 
 
 class WaitMixin:
@@ -35,10 +38,10 @@ class WaitMixin:
     def progress(self) -> JobProgress:
         raise NotImplementedError
 
-    def refresh(self) -> Self:
+    def refresh(self: _J) -> _J:
         raise NotImplementedError
 
-    async def arefresh(self) -> Self:
+    async def arefresh(self: _J) -> _J:
         raise NotImplementedError
 
     def _deadline_error(self, waited: float) -> BatchWaitTimeout:
@@ -52,12 +55,12 @@ class WaitMixin:
         )
 
     def wait(
-        self,
+        self: _J,
         *,
         poll: float | PollPolicy | None = None,
         timeout: float | None = None,
-        on_progress: Callable[[Self], None] | None = None,
-    ) -> Self:
+        on_progress: Callable[[_J], None] | None = None,
+    ) -> _J:
         """Poll until the job ends (any state); raise at the deadline.
 
         Args:
@@ -85,12 +88,12 @@ class WaitMixin:
         raise self._deadline_error(self._clock() - start)  # pragma: no cover
 
     async def await_(
-        self,
+        self: _J,
         *,
         poll: float | PollPolicy | None = None,
         timeout: float | None = None,
-        on_progress: Callable[[Self], None] | None = None,
-    ) -> Self:
+        on_progress: Callable[[_J], None] | None = None,
+    ) -> _J:
         """Async twin of :meth:`wait` (same arguments and errors)."""
         policy = _policy(poll)
         start = self._clock()

@@ -9,6 +9,13 @@ from __future__ import annotations
 from ._client import build_llm
 from ._image_tokens import estimate_image_tokens
 from .annotate import annotate_image
+from .batch import (
+    BatchItemResult,
+    BatchJob,
+    caption_images_batch,
+    detect_objects_batch,
+    submit_batch,
+)
 from .captioning import acaption_image, caption_image
 from .detection import adetect_objects, detect_objects
 from .errors import (
@@ -25,6 +32,7 @@ from .errors import (
     UnsupportedMediaError,
 )
 from .files import GeminiFileManager, PollPolicy, RetryPolicy
+from .many import acaption_images, adetect_objects_many, caption_images, detect_objects_many
 from .toolkit import GeminiVisionToolkit
 from .transcription import atranscribe_video, transcribe_video
 from .types import (
@@ -46,6 +54,8 @@ from .youtube import asummarize_youtube, summarize_youtube
 __version__ = "0.1.0"
 
 __all__ = [
+    "BatchItemResult",
+    "BatchJob",
     "BoundingBox",
     "CaptionResult",
     "Chapter",
@@ -75,15 +85,22 @@ __all__ = [
     "__version__",
     "aanalyze_video",
     "acaption_image",
+    "acaption_images",
     "adetect_objects",
+    "adetect_objects_many",
     "analyze_video",
     "annotate_image",
     "asummarize_youtube",
     "atranscribe_video",
     "build_llm",
     "caption_image",
+    "caption_images",
+    "caption_images_batch",
     "detect_objects",
+    "detect_objects_batch",
+    "detect_objects_many",
     "estimate_image_tokens",
+    "submit_batch",
     "summarize_youtube",
     "transcribe_video",
 ]

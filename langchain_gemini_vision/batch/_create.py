@@ -36,6 +36,11 @@ class Spool:
         self.inline: list[types.InlinedRequest] | None = []
         self._out: IO[str] = path.open("w", encoding="utf-8")
 
+    @property
+    def wants_sdk(self) -> bool:
+        """Whether the job may still go inline (so the SDK request object is worth building)."""
+        return self.inline is not None
+
     def add(self, key: str, request: dict[str, Any], sdk: types.InlinedRequest | None) -> None:
         """Write one request line; keep ``sdk`` while the job still fits inline."""
         line = json.dumps({"key": key, "request": request}, ensure_ascii=False)

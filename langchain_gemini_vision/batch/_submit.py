@@ -112,7 +112,11 @@ def submit_batch(
                 seen.add(key)
                 built = build_item(request, uploads)
                 contents, config = sdk_request(model_llm, built.messages, built.call_kwargs)
-                sdk = types.InlinedRequest(contents=contents, config=config, metadata={"key": key})
+                sdk = (
+                    types.InlinedRequest(contents=contents, config=config, metadata={"key": key})
+                    if spool.wants_sdk
+                    else None  # a file job: only the JSON line is kept
+                )
                 spool.add(key, rest_request(model_llm, contents, config), sdk)
                 items.append(ItemRecord(key, index, request.kind, built.context))
                 if on_item is not None:

@@ -19,6 +19,7 @@ missed). Numbers depend on the machine's load; nothing here is asserted by the t
 from __future__ import annotations
 
 import argparse
+import io
 import json
 import subprocess
 import sys
@@ -27,10 +28,20 @@ import time
 from collections import Counter
 from pathlib import Path
 
+from PIL import Image
+
 from langchain_gemini_vision.testing import FakeGeminiServer
-from langchain_gemini_vision.testing.samples import make_png
 
 RSS_TARGET_MB = 300.0
+
+
+def photo_like_png(i: int) -> bytes:
+    """A 64x48 PNG of about 6 KB: noise (which PNG cannot squeeze) over a varying colour."""
+    base = Image.new("RGB", (64, 48), (i % 256, 90, 160))
+    noise = Image.effect_noise((64, 48), 40).convert("RGB")
+    out = io.BytesIO()
+    Image.blend(base, noise, 0.3).save(out, format="PNG")
+    return out.getvalue()
 
 
 def vm_kib(field: str) -> int:
@@ -103,9 +114,7 @@ def main() -> int:
         folder = Path(tmp) / "images"
         folder.mkdir()
         for i in range(args.count):
-            # Sizes and colours vary so the images are not identical bytes.
-            png = make_png(96 + i % 32, 64 + i % 24, color=(i % 256, 90, 160))
-            (folder / f"img-{i:05d}.png").write_bytes(png)
+            (folder / f"img-{i:05d}.png").write_bytes(photo_like_png(i))
         media_mb = sum(p.stat().st_size for p in folder.iterdir()) / 1e6
         with FakeGeminiServer() as server:
             server.add_rule(has_media="image/", text="A blue picture with a red square.")

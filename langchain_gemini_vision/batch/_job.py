@@ -11,9 +11,11 @@ from __future__ import annotations
 import asyncio
 import json
 import os
+import re
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -33,6 +35,8 @@ from ._requests import BatchResult, finish_item
 from ._waiting import WaitMixin
 
 _FILE_VERSION = 1
+#: A job pending or running for longer than this expires without results (GEMINI-FACTS).
+JOB_TTL = timedelta(hours=48)
 ENDED_STATES = frozenset({"SUCCEEDED", "FAILED", "CANCELLED", "EXPIRED"})
 
 
@@ -116,6 +120,19 @@ class BatchJob(WaitMixin):
     def progress(self) -> JobProgress:
         """Item counts from the last look at the job (``batchStats``)."""
         return JobProgress.of(self._raw, len(self.items))
+
+    @property
+    def expires_at(self) -> datetime | None:
+        """When the API expires the job if it has not ended (``createTime`` + 48 h)."""
+        created = (self._raw.get("metadata") or {}).get("createTime")
+        if not created:
+            return None
+        # Up to 9 fraction digits and a "Z" on the wire; fromisoformat (3.10) takes 6 and +00:00.
+        text = re.sub(r"(\.\d{6})\d+", r"\1", str(created)).replace("Z", "+00:00")
+        try:
+            return datetime.fromisoformat(text) + JOB_TTL
+        except ValueError:
+            return None
 
     def _require_name(self) -> str:
         if not self.name:

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
 import tempfile
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Awaitable, Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -45,6 +46,7 @@ def submit_batch(
     on_item: Callable[[int], None] | None = None,
     now: WallClock = utc_now,
     sleep: Callable[[float], None] = time.sleep,
+    asleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
     clock: Callable[[], float] = time.monotonic,
 ) -> BatchJob:
     """Build every request like the synchronous call would, and submit them as one job.
@@ -69,6 +71,7 @@ def submit_batch(
         on_item: Called with the count of items built so far (progress).
         now: UTC wall clock (job expiry is compared with server timestamps).
         sleep: Used by ``wait()``; injectable for tests.
+        asleep: Used by ``await_()``.
         clock: Monotonic clock of ``wait()``'s deadline.
 
     Returns:
@@ -99,6 +102,7 @@ def submit_batch(
         path=path,
         now=now,
         sleep=sleep,
+        asleep=asleep,
         clock=clock,
     )
     try:

@@ -210,3 +210,50 @@ def test_a_job_without_results_says_why(
     with pytest.raises(BatchJobError, match=match) as info:
         job.wait(poll=1).results()
     assert info.value.state in ("CANCELLED", "FAILED", "EXPIRED")
+
+
+def test_wait_without_timeout_stops_after_the_jobs_expiry_on_the_injected_clock(
+    fake_server: FakeGeminiServer, llm: ChatGoogleGenerativeAI, tmp_path: Path
+) -> None:
+    from datetime import timedelta
+
+    from langchain_gemini_vision._clock import utc_now
+
+    fake_server.batch_hold = True
+    created = utc_now()
+    clock = FakeClock()
+    job = caption_images_batch(
+        _images(tmp_path, 1),
+        llm=llm,
+        now=lambda: created + timedelta(hours=48, seconds=-100),
+        sleep=clock.sleep,
+        clock=clock,
+    )
+    with pytest.raises(BatchWaitTimeout) as info:
+        job.wait(poll=1000)
+    assert job.expires_at is not None
+    assert abs((job.expires_at - created).total_seconds() - 48 * 3600) < 5
+    # 100 s left before expiry plus the hour of grace, polled every 1000 s.
+    assert sum(clock.sleeps) == pytest.approx(3700, abs=5)
+    assert info.value.state == "PENDING"
+
+
+def test_await_is_the_async_twin(
+    fake_server: FakeGeminiServer, llm: ChatGoogleGenerativeAI, tmp_path: Path
+) -> None:
+    import asyncio
+
+    fake_server.batch_pending_polls = 2
+    fake_server.add_rule(text="async ok")
+    slept: list[float] = []
+
+    async def asleep(seconds: float) -> None:
+        slept.append(seconds)
+
+    job = caption_images_batch(_images(tmp_path, 2), llm=llm, asleep=asleep)
+    seen: list[str] = []
+    asyncio.run(job.await_(poll=3, on_progress=lambda j: seen.append(j.state)))
+    assert seen == ["PENDING", "PENDING", "SUCCEEDED"] and slept == [3, 3]
+    assert [r.result.text for r in job.results() if isinstance(r.result, CaptionResult)] == [
+        "async ok"
+    ] * 2

@@ -126,9 +126,9 @@ def parent() -> int:
             print(f"  failed #{r.index} {r.key}: {r.error}")
         retry = job.retry_failed(results)
         assert retry is not None
-        retried = {r.key: r for r in retry.wait(poll=0.01).results()}
-        final = [retried.get(r.key, r) for r in results]
-        print(f"Retried {len(retried)} item(s): {sum(r.ok for r in retried.values())} succeeded")
+        retried = retry.wait(poll=0.01).results()
+        final = job.combine(results, retry, retried)  # retried items in their input slots
+        print(f"Retried {len(retried)} item(s): {sum(r.ok for r in retried)} succeeded")
         for r in final[:3] + final[-VIDEOS:]:
             text = r.result.text if r.result is not None and hasattr(r.result, "text") else r.error
             print(f"  #{r.index:03d} {r.key}: {text}")

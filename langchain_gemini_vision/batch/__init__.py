@@ -10,15 +10,22 @@ Example:
 from __future__ import annotations
 
 from ._errors import BatchError, BatchItemError, BatchJobError, BatchWaitTimeout
-from ._job import BatchItemResult, BatchJob, ItemRecord
+from ._items import ItemRecord
+from ._job import BatchItemResult, BatchJob
 from ._operation import JobProgress
 from ._requests import (
     BatchRequest,
     caption_request,
     detection_request,
+    transcription_request,
     video_question_request,
 )
-from ._submit import caption_images_batch, detect_objects_batch, submit_batch
+from ._submit import (
+    caption_images_batch,
+    detect_objects_batch,
+    submit_batch,
+    transcribe_videos_batch,
+)
 from ._waiting import DEFAULT_POLL
 
 __all__ = [
@@ -37,5 +44,7 @@ __all__ = [
     "detect_objects_batch",
     "detection_request",
     "submit_batch",
+    "transcribe_videos_batch",
+    "transcription_request",
     "video_question_request",
 ]

@@ -14,24 +14,27 @@ import os
 import re
 import time
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 from langchain_google_genai import ChatGoogleGenerativeAI
 
-from .._client import genai_client, resolve_llm
+from .._client import genai_client
 from .._clock import WallClock, utc_now
 from .._item_result import ItemResult
 from ..errors import GeminiVisionError
 from ..files import GeminiFileManager
-from ..types import TokenUsage
+from ..transcription import WindowOutcome
+from ..types import TokenUsage, Transcript
 from ._convert import message_from_response
 from ._create import Spool, create_remote, read_requests
 from ._errors import BatchItemError, BatchJobError, item_error
+from ._items import ItemRecord
 from ._operation import JobProgress, call_api, job_state, output_of, outputs_by_key
 from ._requests import BatchResult, finish_item
+from ._store import JobFileMixin
+from ._transcripts import WINDOW_KIND, read_window_item, transcripts_of, window_transcript
 from ._waiting import WaitMixin
 
 _FILE_VERSION = 1
@@ -40,22 +43,12 @@ JOB_TTL = timedelta(hours=48)
 ENDED_STATES = frozenset({"SUCCEEDED", "FAILED", "CANCELLED", "EXPIRED"})
 
 
-@dataclass(frozen=True)
-class ItemRecord:
-    """What the job remembers about one item (persisted in the job file)."""
-
-    key: str
-    index: int
-    kind: str
-    context: dict[str, Any]
-
-
 BatchItemResult = ItemResult[BatchResult]
 """One item of a batch job: ``key``, ``index``, ``result`` (CaptionResult, DetectionResult) or
 ``error`` (a ``BatchItemError`` from the server, or the parser's error)."""
 
 
-class BatchJob(WaitMixin):
+class BatchJob(WaitMixin, JobFileMixin):
     """A Batch Mode job. Build one with ``submit_batch`` or ``BatchJob.load``.
 
     Attributes:
@@ -100,6 +93,7 @@ class BatchJob(WaitMixin):
         self._asleep = asleep
         self._clock = clock
         self._raw: dict[str, Any] = {}
+        self._outcomes: dict[str, WindowOutcome] = {}
 
     def __repr__(self) -> str:
         return f"BatchJob({self.name!r}, {self.state}, {len(self.items)} items)"
@@ -227,10 +221,35 @@ class BatchJob(WaitMixin):
             return BatchItemResult(item.key, item.index, error=item_error(item.key, entry["error"]))
         try:
             message = message_from_response(entry.get("response") or {})
-            result = finish_item(item.kind, item.context, message, model=self.model)
+            if item.kind == WINDOW_KIND:
+                outcome = read_window_item(item.context, message)
+                self._outcomes[item.key] = outcome
+                result: BatchResult = window_transcript(item.context, outcome, model=self.model)
+            else:
+                result = finish_item(item.kind, item.context, message, model=self.model)
         except GeminiVisionError as exc:
             return BatchItemResult(item.key, item.index, error=exc)
         return BatchItemResult(item.key, item.index, result=result)
+
+    def combine(
+        self, results: list[BatchItemResult], retry: BatchJob, retried: list[BatchItemResult]
+    ) -> list[BatchItemResult]:
+        """``results`` with the items of ``retry`` (its ``results()``) put in their slots."""
+        self._outcomes.update(retry._outcomes)
+        by_key = {r.key: r for r in retried}
+        return [by_key.get(r.key, r) for r in results]
+
+    def transcripts(self, results: list[BatchItemResult]) -> list[ItemResult[Transcript]]:
+        """One ``Transcript`` per transcribed video, in input order, merged from its windows.
+
+        Args:
+            results: What ``results()`` returned (a video with a failed window gets that
+                window's error; ``retry_failed`` then resends only that window).
+        """
+        pairs = [(i, r) for i, r in zip(self.items, results, strict=True) if i.kind == WINDOW_KIND]
+        windows = [(i.key, i.index, i.context) for i, _ in pairs]
+        found = [r for _, r in pairs]
+        return transcripts_of(windows, found, self._outcomes, model=self.model)
 
     def usage(self, results: list[BatchItemResult]) -> TokenUsage:
         """Token usage summed over ``results`` (billed at the batch rate; see UsageReport)."""
@@ -325,74 +344,6 @@ class BatchJob(WaitMixin):
             self.media_files = []
         self.save()
         return doomed
-
-    # ------------------------------------------------------------------ persistence
-
-    def to_json(self) -> dict[str, Any]:
-        """The job file's content."""
-        return {
-            "version": _FILE_VERSION,
-            "name": self.name,
-            "model": self.model,
-            "display_name": self.display_name,
-            "requests_path": str(self.requests_path) if self.requests_path else None,
-            "batch_files": list(self.batch_files),
-            "media_files": list(self.media_files),
-            "items": [[i.key, i.index, i.kind, i.context] for i in self.items],
-        }
-
-    def save(self, path: str | os.PathLike[str] | None = None) -> Path | None:
-        """Write the job file atomically (to ``path``, or where it was saved before)."""
-        if path is not None:
-            self.path = Path(path)
-        if self.path is None:
-            return None
-        tmp = self.path.with_name(self.path.name + ".tmp")
-        tmp.write_text(json.dumps(self.to_json()), encoding="utf-8")
-        os.replace(tmp, self.path)  # a crash mid-write never leaves a half job file
-        return self.path
-
-    @classmethod
-    def load(
-        cls,
-        path: str | os.PathLike[str],
-        *,
-        llm: ChatGoogleGenerativeAI | None = None,
-        now: WallClock = utc_now,
-        sleep: Callable[[float], None] = time.sleep,
-        clock: Callable[[], float] = time.monotonic,
-    ) -> BatchJob:
-        """Resume a saved job (no request is sent; call ``wait()`` or ``refresh()``).
-
-        Raises:
-            BatchJobError: The file is missing or not a job file.
-        """
-        try:
-            data = json.loads(Path(path).read_text(encoding="utf-8"))
-            items = [
-                ItemRecord(str(k), int(i), str(kind), dict(ctx))
-                for k, i, kind, ctx in data["items"]
-            ]
-            requests = data.get("requests_path")
-            return cls(
-                llm=resolve_llm(llm),
-                name=data.get("name"),
-                model=str(data["model"]),
-                display_name=str(data.get("display_name") or ""),
-                items=items,
-                batch_files=list(data.get("batch_files") or []),
-                media_files=list(data.get("media_files") or []),
-                requests_path=Path(requests) if requests else None,
-                path=Path(path),
-                now=now,
-                sleep=sleep,
-                clock=clock,
-            )
-        except (OSError, ValueError, KeyError, TypeError) as exc:
-            raise BatchJobError(
-                f"Cannot read the batch job file {os.fspath(path)!r} ({type(exc).__name__}: "
-                f"{exc}). Pass the path that submit_batch(job_path=...) wrote."
-            ) from exc
 
 
 def _raw_get(llm: ChatGoogleGenerativeAI, name: str) -> dict[str, Any]:

@@ -18,7 +18,7 @@ from typing import Any, Literal
 from langchain_core.messages import BaseMessage
 from langchain_google_genai import ChatGoogleGenerativeAI
 
-from .. import captioning, detection, video_qa
+from .. import captioning, detection, transcription, video_qa
 from .._imaging import _needs_routing, prepare_images
 from .._media import MediaInput, PreparedMedia
 from .._video_options import ClipOptions, check_bounds, make_clip_options
@@ -26,10 +26,10 @@ from .._video_source import VideoSource, known_duration, prepare_video, routed_v
 from ..errors import InvalidRequestError
 from ..files import GeminiFileManager, routed_media
 from ..geometry import DisplaySize
-from ..types import CaptionResult, DetectionResult
+from ..types import CaptionResult, DetectionResult, Transcript
 
-Kind = Literal["caption", "detect", "video_question"]
-BatchResult = CaptionResult | DetectionResult
+Kind = Literal["caption", "detect", "video_question", "transcribe"]
+BatchResult = CaptionResult | DetectionResult | Transcript
 
 
 @dataclass(frozen=True)
@@ -108,6 +108,18 @@ def video_question_request(
     video_qa.check_question(question)
     make_clip_options(**clip)
     return BatchRequest("video_question", video, {"question": question, **clip}, key)
+
+
+def transcription_request(
+    video: MediaInput, *, key: str | None = None, **options: Any
+) -> BatchRequest:
+    """A whole-video transcription: one item per window (the options of ``transcribe_video``).
+
+    Raises:
+        InvalidRequestError: Bad offsets, fps, window size or duration.
+    """
+    transcription.make_options(**options)
+    return BatchRequest("transcribe", video, dict(options), key)
 
 
 @dataclass(frozen=True)

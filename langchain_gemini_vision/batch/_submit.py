@@ -18,10 +18,21 @@ from .._clock import WallClock, utc_now
 from .._media import INLINE_LIMIT_BYTES, MediaInput
 from ..errors import InvalidRequestError
 from ..files import GeminiFileManager
+from ..transcription import DEFAULT_OVERLAP_S
 from ._convert import rest_request, sdk_request
 from ._create import Spool, create_remote
-from ._job import BatchJob, ItemRecord
-from ._requests import BatchRequest, MediaUploads, build_item, caption_request, detection_request
+from ._items import ItemRecord
+from ._job import BatchJob
+from ._requests import (
+    BatchRequest,
+    BuiltItem,
+    MediaUploads,
+    build_item,
+    caption_request,
+    detection_request,
+    transcription_request,
+)
+from ._transcripts import WINDOW_KIND, expand_transcription
 
 
 def _job_paths(job_path: str | os.PathLike[str] | None) -> tuple[Path | None, Path]:
@@ -32,6 +43,16 @@ def _job_paths(job_path: str | os.PathLike[str] | None) -> tuple[Path | None, Pa
     path = Path(job_path)
     path.parent.mkdir(parents=True, exist_ok=True)
     return path, path.with_name(path.name + ".requests.jsonl")
+
+
+def _expand(
+    request: BatchRequest, key: str, uploads: MediaUploads
+) -> list[tuple[str, str, BuiltItem]]:
+    """The items of one request: itself, or one per window for a transcription."""
+    if request.kind == "transcribe":
+        windows = expand_transcription(request.media, request.options, uploads)
+        return [(key + suffix, WINDOW_KIND, built) for suffix, built in windows]
+    return [(key, request.kind, build_item(request, uploads))]
 
 
 def submit_batch(
@@ -114,17 +135,19 @@ def submit_batch(
                         f"Two batch requests share the key {key!r}; keys must be unique."
                     )
                 seen.add(key)
-                built = build_item(request, uploads)
-                contents, config = sdk_request(model_llm, built.messages, built.call_kwargs)
-                sdk = (
-                    types.InlinedRequest(contents=contents, config=config, metadata={"key": key})
-                    if spool.wants_sdk
-                    else None  # a file job: only the JSON line is kept
-                )
-                spool.add(key, rest_request(model_llm, contents, config), sdk)
-                items.append(ItemRecord(key, index, request.kind, built.context))
+                for item_key, kind, built in _expand(request, key, uploads):
+                    contents, config = sdk_request(model_llm, built.messages, built.call_kwargs)
+                    sdk = (
+                        types.InlinedRequest(
+                            contents=contents, config=config, metadata={"key": item_key}
+                        )
+                        if spool.wants_sdk
+                        else None  # a file job: only the JSON line is kept
+                    )
+                    spool.add(item_key, rest_request(model_llm, contents, config), sdk)
+                    items.append(ItemRecord(item_key, index, kind, built.context))
                 if on_item is not None:
-                    on_item(len(items))
+                    on_item(index + 1)
     finally:
         spool.close()
     if not items:
@@ -200,3 +223,43 @@ def detect_objects_batch(
         for image in images
     )
     return submit_batch(reqs, **submit)
+
+
+def transcribe_videos_batch(
+    videos: Iterable[MediaInput],
+    *,
+    language: str | None = None,
+    visual: bool = True,
+    speakers: bool = False,
+    window_s: float | None = None,
+    overlap_s: float = DEFAULT_OVERLAP_S,
+    media_resolution: str | None = None,
+    fps: float | None = None,
+    **submit: Any,
+) -> BatchJob:
+    """Transcribe videos through one batch job: every window of every video is one item.
+
+    Read the results with ``job.transcripts(job.results())``: one ``Transcript`` per video, in
+    input order, merged exactly like ``transcribe_video`` merges its windows.
+
+    Args:
+        videos: The videos (paths, bytes, ``files/...`` names...).
+        language: As in ``transcribe_video``.
+        visual: As in ``transcribe_video``.
+        speakers: As in ``transcribe_video``.
+        window_s: As in ``transcribe_video``.
+        overlap_s: As in ``transcribe_video``.
+        media_resolution: As in ``transcribe_video``.
+        fps: As in ``transcribe_video``.
+        **submit: Passed to :func:`submit_batch`.
+    """
+    options: dict[str, Any] = {
+        "language": language,
+        "visual": visual,
+        "speakers": speakers,
+        "window_s": window_s,
+        "overlap_s": overlap_s,
+        "media_resolution": media_resolution,
+        "fps": fps,
+    }
+    return submit_batch((transcription_request(v, **options) for v in videos), **submit)

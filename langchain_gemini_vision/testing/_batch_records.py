@@ -115,3 +115,17 @@ class BatchState:
     jobs: dict[str, BatchRecord] = field(default_factory=dict)
     faults: list[ItemFault] = field(default_factory=list)
     downloads: dict[str, bytes] = field(default_factory=dict)
+
+
+def page_json(
+    records: list[Any], query: dict[str, str], field: str, default_size: int
+) -> dict[str, Any]:
+    """One page of a list answer: ``{field: [...], "nextPageToken"}`` (both left out if unset)."""
+    size = max(1, min(int(query.get("pageSize") or default_size), 1000))
+    start = int(query.get("pageToken") or 0)
+    out: dict[str, Any] = {}
+    if page := records[start : start + size]:
+        out[field] = [r.to_json() for r in page]
+    if start + size < len(records):
+        out["nextPageToken"] = str(start + size)
+    return out

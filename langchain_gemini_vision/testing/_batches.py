@@ -23,9 +23,15 @@ from datetime import datetime
 from typing import Any
 
 from . import _wire
-
-#: A job pending or running longer than this expires without results.
-from ._batch_records import BATCH_TTL, ENDED, BatchRecord, BatchState, ItemFault, ItemPredicate
+from ._batch_records import (
+    BATCH_TTL,
+    ENDED,
+    BatchRecord,
+    BatchState,
+    ItemFault,
+    ItemPredicate,
+    page_json,
+)
 from ._files import FileStore, new_file_id
 from ._http import Response
 from ._rules import GenerateRequest, Reply
@@ -157,17 +163,10 @@ class BatchApiMixin:
         return record
 
     def _list_batches(self, query: dict[str, str]) -> dict[str, Any]:
-        size = max(1, min(int(query.get("pageSize") or 50), 1000))
-        start = int(query.get("pageToken") or 0)
         with self._lock:
             jobs = [self._expire(r) for r in self._batch_state.jobs.values()]
         ordered = sorted(jobs, key=lambda r: r.create_time, reverse=True)
-        out: dict[str, Any] = {}
-        if page := ordered[start : start + size]:
-            out["operations"] = [r.to_json() for r in page]
-        if start + size < len(ordered):
-            out["nextPageToken"] = str(start + size)
-        return out
+        return page_json(ordered, query, "operations", 50)
 
     # ------------------------------------------------------------------ lifecycle
 

@@ -19,6 +19,7 @@ from types import MappingProxyType
 from typing import Any
 
 from . import _wire
+from ._batch_records import page_json
 from ._files import new_file_id
 from ._generate import _camel, prompt_tokens
 from ._http import Response
@@ -201,14 +202,7 @@ class CacheApiMixin:
         now = self.now()
         with self._lock:
             live = [r for r in self.cached_contents.values() if r.expire_time > now]
-        size = max(1, min(int(query.get("pageSize") or 100), 1000))
-        start = int(query.get("pageToken") or 0)
-        out: dict[str, Any] = {}
-        if page := live[start : start + size]:
-            out["cachedContents"] = [r.to_json() for r in page]
-        if start + size < len(live):
-            out["nextPageToken"] = str(start + size)
-        return out
+        return page_json(live, query, "cachedContents", 100)
 
     def _update_cache(self, record: CacheRecord, raw: Any) -> CacheRecord:
         body = {_camel(k): v for k, v in (raw or {}).items()} if isinstance(raw, dict) else {}

@@ -26,6 +26,8 @@ from langchain_gemini_vision.testing import FakeGeminiServer
 from langchain_gemini_vision.testing.samples import make_mp4, make_png
 from langchain_gemini_vision.types import CaptionResult, DetectionResult
 
+from ._media import write_images
+
 BOX = {"box_2d": [100, 200, 500, 600], "label": "cat"}
 
 
@@ -50,12 +52,7 @@ def llm(fake_server: FakeGeminiServer) -> ChatGoogleGenerativeAI:
 
 
 def _images(tmp_path: Path, count: int) -> list[Path]:
-    paths = []
-    for i in range(count):
-        path = tmp_path / f"img{i:03d}.png"
-        path.write_bytes(make_png(64 + i, 48))
-        paths.append(path)
-    return paths
+    return write_images(tmp_path, count)
 
 
 def _items_sent(server: FakeGeminiServer) -> list[dict[str, object]]:

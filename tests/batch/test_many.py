@@ -10,16 +10,12 @@ from langchain_gemini_vision import caption_images, detect_objects_many
 from langchain_gemini_vision.errors import ResponseParseError, UnsupportedMediaError
 from langchain_gemini_vision.many import acaption_images, adetect_objects_many
 from langchain_gemini_vision.testing import FakeGeminiServer, GenerateRequest, Reply
-from langchain_gemini_vision.testing.samples import make_png
+
+from ._media import write_images
 
 
 def _images(tmp_path: Path, count: int) -> list[Path]:
-    out = []
-    for i in range(count):
-        path = tmp_path / f"i{i}.png"
-        path.write_bytes(make_png(40 + i, 30))
-        out.append(path)
-    return out
+    return write_images(tmp_path, count, width=40, height=30)
 
 
 def test_caption_images_keeps_order_and_failed_slots(

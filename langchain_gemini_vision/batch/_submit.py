@@ -148,6 +148,11 @@ def submit_batch(
                     items.append(ItemRecord(item_key, index, kind, built.context))
                 if on_item is not None:
                     on_item(index + 1)
+    except BaseException:
+        # No job exists yet, so nothing else will ever delete the media uploaded so far.
+        for uploaded in uploads.owned:
+            files.delete(uploaded, missing_ok=True)
+        raise
     finally:
         spool.close()
     if not items:

@@ -25,6 +25,7 @@ from langchain_gemini_vision.batch import (
 from langchain_gemini_vision.testing import FakeGeminiServer
 from langchain_gemini_vision.testing.samples import make_mp4, make_png
 from langchain_gemini_vision.types import CaptionResult, DetectionResult
+from langchain_gemini_vision.usage import UsageReport
 
 from ._media import write_images
 
@@ -79,6 +80,12 @@ def test_batch_item_is_byte_for_byte_the_synchronous_request(
     assert isinstance(result.result, CaptionResult)
     assert result.result.text == sync.text == "A small blue picture."
     assert result.result.usage == sync.usage
+    report = UsageReport()
+    report.add_results([result], batch=True)
+    report.add_result(sync)
+    batch_line, sync_line = report.cost().lines.values()
+    assert batch_line == pytest.approx(sync_line / 2)  # same tokens, batch at half price
+    assert job.usage([result]) == sync.usage
 
 
 def test_detection_boxes_come_back_in_pixels_of_the_original(
@@ -254,3 +261,19 @@ def test_await_is_the_async_twin(
     assert [r.result.text for r in job.results() if isinstance(r.result, CaptionResult)] == [
         "async ok"
     ] * 2
+
+
+def test_a_bad_input_stops_the_submission_before_any_job_and_deletes_uploads(
+    fake_server: FakeGeminiServer, llm: ChatGoogleGenerativeAI, tmp_path: Path
+) -> None:
+    from langchain_gemini_vision.errors import UnsupportedMediaError
+
+    video = tmp_path / "big.mp4"
+    video.write_bytes(make_mp4(30.0, size_bytes=21 * 1024 * 1024))
+    broken = tmp_path / "broken.png"
+    broken.write_bytes(b"not an image")
+    with pytest.raises(UnsupportedMediaError):
+        submit_batch([video_question_request(video, "what?"), caption_request(broken)], llm=llm)
+    assert not any(r.path.endswith(":batchGenerateContent") for r in fake_server.requests)
+    assert any(r.method == "DELETE" for r in fake_server.requests)
+    assert fake_server.files == {}

@@ -81,6 +81,11 @@ class BatchApiMixin:
         """Batch jobs by name (live records)."""
         return self._batch_state.jobs
 
+    def clear_batch_faults(self) -> None:
+        """Forget every ``fail_batch_items`` script."""
+        with self._lock:
+            self._batch_state.faults.clear()
+
     def fail_batch_items(
         self,
         match: ItemPredicate | Iterable[str],

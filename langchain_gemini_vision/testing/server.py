@@ -328,11 +328,14 @@ class FakeGeminiServer(
             self.upload_bytes_received = 0
 
     def reset(self) -> None:
-        """Forget files, uploads, rules, faults and the log (settings are kept)."""
+        """Forget files, uploads, rules, faults, batch jobs, caches and the log (settings kept)."""
         with self._lock:
             self._store.records.clear()
             self._store.sessions.clear()
             self._rules.clear()
+            self.batches.clear()
+            self.clear_batch_faults()
+            self.cached_contents.clear()
             self.clear_faults()
             self.clear_log()
             self.handler_errors.clear()

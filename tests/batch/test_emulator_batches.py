@@ -189,3 +189,16 @@ def test_cache_expires_on_the_server_clock(fake_server: FakeGeminiServer) -> Non
             model=MODEL, contents="q", config={"cached_content": cache.name}
         )
     assert info.value.code == 403
+
+
+def test_reset_forgets_jobs_item_faults_and_caches(fake_server: FakeGeminiServer) -> None:
+    client = fake_server.client()
+    fake_server.fail_batch_items(["k0"])
+    client.batches.create(model=MODEL, src=_inline("x"))
+    client.caches.create(model=MODEL, config={"contents": ["word " * 5000]})
+    fake_server.reset()
+    assert fake_server.batches == {} and fake_server.cached_contents == {}
+    job = client.batches.create(model=MODEL, src=_inline("x"))
+    done = client.batches.get(name=job.name)
+    assert done.dest is not None and done.dest.inlined_responses is not None
+    assert done.dest.inlined_responses[0].error is None

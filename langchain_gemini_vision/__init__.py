@@ -12,6 +12,13 @@ from ._client import build_llm
 from ._generation import generation_retries
 from ._image_tokens import estimate_image_tokens
 from .annotate import annotate_image
+from .batch import (
+    BatchItemResult,
+    BatchJob,
+    caption_images_batch,
+    detect_objects_batch,
+    submit_batch,
+)
 from .captioning import acaption_image, caption_image
 from .detection import adetect_objects, detect_objects
 from .errors import (
@@ -33,6 +40,7 @@ from .errors import (
     UnsupportedMediaError,
 )
 from .files import GeminiFileManager, PollPolicy, RetryPolicy
+from .many import acaption_images, adetect_objects_many, caption_images, detect_objects_many
 from .toolkit import GeminiVisionToolkit
 from .transcription import atranscribe_video, transcribe_video
 from .types import (
@@ -48,7 +56,9 @@ from .types import (
     TranscriptSegment,
     VideoSummary,
 )
+from .usage import PriceTable, UsageReport
 from .video_qa import aanalyze_video, analyze_video
+from .video_session import VideoSession
 from .youtube import asummarize_youtube, summarize_youtube
 
 try:
@@ -58,6 +68,8 @@ except _metadata.PackageNotFoundError:  # a source checkout on sys.path that was
 
 __all__ = [
     "AuthenticationError",
+    "BatchItemResult",
+    "BatchJob",
     "BoundingBox",
     "CaptionResult",
     "Chapter",
@@ -77,6 +89,7 @@ __all__ = [
     "MediaAccessError",
     "MediaTooLargeError",
     "PollPolicy",
+    "PriceTable",
     "RateLimitError",
     "RequestTimeoutError",
     "ResponseBlockedError",
@@ -87,20 +100,29 @@ __all__ = [
     "Transcript",
     "TranscriptSegment",
     "UnsupportedMediaError",
+    "UsageReport",
+    "VideoSession",
     "VideoSummary",
     "__version__",
     "aanalyze_video",
     "acaption_image",
+    "acaption_images",
     "adetect_objects",
+    "adetect_objects_many",
     "analyze_video",
     "annotate_image",
     "asummarize_youtube",
     "atranscribe_video",
     "build_llm",
     "caption_image",
+    "caption_images",
+    "caption_images_batch",
     "detect_objects",
+    "detect_objects_batch",
+    "detect_objects_many",
     "estimate_image_tokens",
     "generation_retries",
+    "submit_batch",
     "summarize_youtube",
     "transcribe_video",
 ]

@@ -50,11 +50,13 @@ def usage_of(message: BaseMessage) -> TokenUsage:
     """Token usage reported on a message (zeros when the API gave none)."""
     usage: Any = getattr(message, "usage_metadata", None) or {}
     details: Any = usage.get("output_token_details") or {}
+    inputs: Any = usage.get("input_token_details") or {}
     return TokenUsage(
         input_tokens=int(usage.get("input_tokens", 0) or 0),
         output_tokens=int(usage.get("output_tokens", 0) or 0),
         total_tokens=int(usage.get("total_tokens", 0) or 0),
         reasoning_tokens=int(details.get("reasoning", 0) or 0),
+        cached_tokens=int(inputs.get("cache_read", 0) or 0),
     )
 
 

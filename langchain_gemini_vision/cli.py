@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from typing import TypeAlias
 
 from . import __version__
+from ._cli_batch import add_batch_parser, cmd_batch
 from ._cli_commands import COMMANDS, Context
 from ._cli_errors import EXIT_CODES_HELP, EXIT_INTERRUPTED, EXIT_OK, exit_code_for, one_line
 
@@ -34,6 +35,7 @@ examples:
   gemini-vision transcribe talk.mp4 --srt -o talk.srt
   gemini-vision youtube "https://youtu.be/aircAruvnKk" --style bullets
   gemini-vision files ls --json
+  gemini-vision batch submit photos/ --job photos.job.json
 
 environment:
   GOOGLE_API_KEY / GEMINI_API_KEY   API key (https://aistudio.google.com/apikey)
@@ -260,6 +262,7 @@ def build_parser() -> argparse.ArgumentParser:
     common = _common()
     for add in (_add_caption, _add_detect, _add_transcribe, _add_youtube, _add_files, _add_demo):
         add(sub, common)
+    add_batch_parser(sub, common)
     return parser
 
 
@@ -276,7 +279,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return exc.code if isinstance(exc.code, int) else EXIT_OK
     ctx = Context(args=args, out=sys.stdout, err=sys.stderr)
     try:
-        return COMMANDS[args.command](ctx)
+        return {**COMMANDS, "batch": cmd_batch}[args.command](ctx)
     except KeyboardInterrupt:
         ctx.err.write("\ngemini-vision: interrupted\n")
         return EXIT_INTERRUPTED

@@ -23,6 +23,8 @@ class TokenUsage(BaseModel):
     output_tokens: int = 0
     total_tokens: int = 0
     reasoning_tokens: int = 0
+    cached_tokens: int = 0
+    """Prompt tokens read from a context cache (included in ``input_tokens``)."""
 
     def __add__(self, other: TokenUsage) -> TokenUsage:
         return TokenUsage(
@@ -30,6 +32,7 @@ class TokenUsage(BaseModel):
             output_tokens=self.output_tokens + other.output_tokens,
             total_tokens=self.total_tokens + other.total_tokens,
             reasoning_tokens=self.reasoning_tokens + other.reasoning_tokens,
+            cached_tokens=self.cached_tokens + other.cached_tokens,
         )
 
 

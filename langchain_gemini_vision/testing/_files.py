@@ -203,6 +203,10 @@ _FILE_FIELDS = {
 _NAME_RE = re.compile(r"^files/[a-z0-9-]{1,40}$")
 
 
+def _keeps_all(mime: str) -> bool:
+    return mime.split(";")[0].strip() in ("application/jsonl", "application/x-ndjson", "jsonl")
+
+
 def _camel(name: str) -> str:
     head, *rest = name.split("_")
     return head + "".join(word[:1].upper() + word[1:] for word in rest)
@@ -433,7 +437,8 @@ class FileStore:
                 display_name=file_meta.get("displayName"),
                 mime_type=str(mime),
                 expected_size=size,
-                keep=self._settings.keep_bytes_up_to,
+                # Batch input files are read back by the fake's batch endpoints.
+                keep=MAX_FILE_BYTES if _keeps_all(str(mime)) else self._settings.keep_bytes_up_to,
             )
         return {
             "x-goog-upload-status": "active",

@@ -6,6 +6,7 @@ import contextlib
 import json
 import logging
 import socket
+import sys
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -59,6 +60,15 @@ class HTTPServer(ThreadingHTTPServer):
         self.fake = fake
         self.connections: set[socket.socket] = set()
         super().__init__(("127.0.0.1", 0), Handler)
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        # A client killed mid-request (examples/batch_resume.py does it on purpose) is normal
+        # for a test server: no traceback on stderr, just a debug line.
+        exc = sys.exc_info()[1]
+        if isinstance(exc, (ConnectionResetError, BrokenPipeError)):
+            logger.debug("client %s went away: %s", client_address, exc)
+            return
+        super().handle_error(request, client_address)
 
     def close_connections(self) -> None:
         """Shut down idle keep-alive sockets so handler threads end with the server."""

@@ -35,6 +35,8 @@ from urllib.parse import parse_qs, unquote, urlsplit
 
 from .._clock import utc_now
 from . import _wire
+from ._batches import BatchApiMixin
+from ._caches import CacheApiMixin
 from ._faults import Drop, Fault
 from ._file_api import FileApiMixin
 from ._files import FileRecord, FileStore, UploadSession
@@ -100,7 +102,9 @@ class RecordedRequest:
     response_json: Any = None
 
 
-class FakeGeminiServer(ScriptingMixin, FileApiMixin, GenerateApiMixin):
+class FakeGeminiServer(
+    ScriptingMixin, FileApiMixin, GenerateApiMixin, BatchApiMixin, CacheApiMixin
+):
     """A local, threaded Gemini API on ``127.0.0.1`` with a random port.
 
     Args:
@@ -324,10 +328,13 @@ class FakeGeminiServer(ScriptingMixin, FileApiMixin, GenerateApiMixin):
             self.upload_bytes_received = 0
 
     def reset(self) -> None:
-        """Forget files, uploads, rules, faults and the log (settings are kept)."""
+        """Forget files, uploads, rules, faults, batch jobs, caches and the log (settings kept)."""
         with self._lock:
             self.clear_files()
             self._rules.clear()
+            self.batches.clear()
+            self.clear_batch_faults()
+            self.cached_contents.clear()
             self.clear_faults()
             self.clear_log()
             self.handler_errors.clear()
@@ -443,6 +450,11 @@ class FakeGeminiServer(ScriptingMixin, FileApiMixin, GenerateApiMixin):
         headers: dict[str, str],
         body: Any,
     ) -> Response:
+        scaled = self._route_batches(method, path, body, query)
+        if scaled is None:
+            scaled = self._route_caches(method, path, body, query)
+        if scaled is not None:
+            return scaled
         match = (
             _UPLOAD_RE.match(path)
             or _FILES_RE.match(path)

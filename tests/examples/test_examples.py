@@ -76,3 +76,21 @@ def test_console_script_demo(argv: list[str], tmp_path: Path) -> None:
         assert report["offline"] is True and len(report["transcript"]["segments"]) == 8
     else:
         assert "[00:00] Hi, I'm Sam." in result.stdout
+
+
+def test_batch_resume_example_survives_a_kill(tmp_path: Path) -> None:
+    lines = check_offline_banner(run_offline(sys.executable, str(EXAMPLES / "batch_resume.py"),
+                                             cwd=tmp_path))  # fmt: skip
+    out = "\n".join(lines)
+    assert "Killed the waiting child (exit code -9)." in out
+    assert "205 items, 2 uploaded video(s) owned by the job" in out
+    assert "205/205 items done, 3 failed; jobs created in total: 1" in out
+    failed = [line for line in lines if line.startswith("  failed #")]
+    assert [line.split()[1:3] for line in failed] == [
+        ["#17", "img-017:"],
+        ["#142", "img-142:"],
+        ["#203", "vid-3:"],
+    ]
+    assert "Retried 3 item(s): 3 succeeded" in out
+    assert "205/205 items have a result, in input order: True" in out
+    assert lines[-1] == "Uploads left on the server: 0"

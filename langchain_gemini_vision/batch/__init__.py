@@ -1,0 +1,50 @@
+"""Gemini Batch Mode: the synchronous calls' requests as one half-price, resumable job.
+
+Example:
+    >>> job = caption_images_batch(paths, job_path="captions.job.json")   # doctest: +SKIP
+    >>> job = BatchJob.load("captions.job.json").wait()                   # doctest: +SKIP
+    >>> for item in job.results():                                        # doctest: +SKIP
+    ...     print(item.index, item.result or item.error)
+"""
+
+from __future__ import annotations
+
+from ._errors import BatchError, BatchItemError, BatchJobError, BatchWaitTimeout
+from ._items import ItemRecord
+from ._job import BatchItemResult, BatchJob
+from ._operation import JobProgress
+from ._requests import (
+    BatchRequest,
+    caption_request,
+    detection_request,
+    transcription_request,
+    video_question_request,
+)
+from ._submit import (
+    caption_images_batch,
+    detect_objects_batch,
+    submit_batch,
+    transcribe_videos_batch,
+)
+from ._waiting import DEFAULT_POLL
+
+__all__ = [
+    "DEFAULT_POLL",
+    "BatchError",
+    "BatchItemError",
+    "BatchItemResult",
+    "BatchJob",
+    "BatchJobError",
+    "BatchRequest",
+    "BatchWaitTimeout",
+    "ItemRecord",
+    "JobProgress",
+    "caption_images_batch",
+    "caption_request",
+    "detect_objects_batch",
+    "detection_request",
+    "submit_batch",
+    "transcribe_videos_batch",
+    "transcription_request",
+    "video_question_request",
+]

@@ -1,0 +1,270 @@
+"""``submit_batch`` and the per-capability shortcuts (``caption_images_batch``...)."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import tempfile
+import time
+from collections.abc import Awaitable, Callable, Iterable, Sequence
+from pathlib import Path
+from typing import Any
+
+from google.genai import types
+from langchain_google_genai import ChatGoogleGenerativeAI
+
+from .._client import model_name, resolve_llm
+from .._clock import WallClock, utc_now
+from .._media import INLINE_LIMIT_BYTES, MediaInput
+from ..errors import InvalidRequestError
+from ..files import GeminiFileManager
+from ..transcription import DEFAULT_OVERLAP_S
+from ._convert import rest_request, sdk_request
+from ._create import Spool, create_remote
+from ._items import ItemRecord
+from ._job import BatchJob
+from ._requests import (
+    BatchRequest,
+    BuiltItem,
+    MediaUploads,
+    build_item,
+    caption_request,
+    detection_request,
+    transcription_request,
+)
+from ._transcripts import WINDOW_KIND, expand_transcription
+
+
+def _job_paths(job_path: str | os.PathLike[str] | None) -> tuple[Path | None, Path]:
+    """The job file (None: not saved) and the local JSONL copy of the requests next to it."""
+    if job_path is None:
+        folder = Path(tempfile.mkdtemp(prefix="gemini-batch-"))
+        return None, folder / "requests.jsonl"
+    path = Path(job_path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    return path, path.with_name(path.name + ".requests.jsonl")
+
+
+def _expand(
+    request: BatchRequest, key: str, uploads: MediaUploads
+) -> list[tuple[str, str, BuiltItem]]:
+    """The items of one request: itself, or one per window for a transcription."""
+    if request.kind == "transcribe":
+        windows = expand_transcription(request.media, request.options, uploads)
+        return [(key + suffix, WINDOW_KIND, built) for suffix, built in windows]
+    return [(key, request.kind, build_item(request, uploads))]
+
+
+def submit_batch(
+    requests: Iterable[BatchRequest],
+    *,
+    llm: ChatGoogleGenerativeAI | None = None,
+    model: str | None = None,
+    display_name: str | None = None,
+    job_path: str | os.PathLike[str] | None = None,
+    manager: GeminiFileManager | None = None,
+    inline_limit_bytes: int = INLINE_LIMIT_BYTES,
+    on_item: Callable[[int], None] | None = None,
+    now: WallClock = utc_now,
+    sleep: Callable[[float], None] = time.sleep,
+    asleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+    clock: Callable[[], float] = time.monotonic,
+) -> BatchJob:
+    """Build every request like the synchronous call would, and submit them as one job.
+
+    Media that cannot go inline are uploaded once (per content) and referenced by URI. The job
+    goes inline when the create body stays under ``inline_limit_bytes``, else as a JSONL file
+    uploaded through the File API. The job file (``job_path``) is written before the create
+    call (listing the uploads) and again right after it (with the job's name): create is not
+    idempotent, so a crashed process resumes with ``BatchJob.load(job_path)`` instead of
+    submitting twice.
+
+    Args:
+        requests: Items from ``caption_request``, ``detection_request``,
+            ``video_question_request``; read one at a time (a generator keeps memory flat).
+        llm: The Gemini chat model (its client is used); built from the environment if omitted.
+        model: Model for the job (default: the llm's).
+        display_name: The job's display name.
+        job_path: Where to save the job file (strongly recommended for long jobs).
+        manager: ``GeminiFileManager`` for uploads (default: one without content reuse, so
+            every upload is owned by the job and deleted with it).
+        inline_limit_bytes: The inline create-body limit (the API's is 20 MB).
+        on_item: Called with the count of items built so far (progress).
+        now: UTC wall clock (job expiry is compared with server timestamps).
+        sleep: Used by ``wait()``; injectable for tests.
+        asleep: Used by ``await_()``.
+        clock: Monotonic clock of ``wait()``'s deadline.
+
+    Returns:
+        The submitted job (PENDING); call ``wait()`` then ``results()``.
+
+    Raises:
+        InvalidRequestError: No requests, or two with the same key.
+        GeminiVisionError: A medium could not be read or uploaded, or the API refused the job.
+    """
+    model_llm = resolve_llm(llm)
+    job_model = model or model_name(model_llm)
+    files = manager or GeminiFileManager(model_llm, reuse=False)
+    path, requests_path = _job_paths(job_path)
+    name = display_name or f"langchain-gemini-vision-{now().strftime('%Y%m%dT%H%M%S')}"
+    uploads = MediaUploads(model_llm, files)
+    spool = Spool(requests_path, inline_limit=inline_limit_bytes)
+    items: list[ItemRecord] = []
+    seen: set[str] = set()
+    job = BatchJob(
+        llm=model_llm,
+        name=None,
+        model=job_model,
+        display_name=name,
+        items=items,
+        batch_files=[],
+        media_files=uploads.owned,
+        requests_path=requests_path,
+        path=path,
+        now=now,
+        sleep=sleep,
+        asleep=asleep,
+        clock=clock,
+    )
+    try:
+        with uploads.stack:
+            for index, request in enumerate(requests):
+                key = request.key or f"{index:06d}"
+                if key in seen:
+                    raise InvalidRequestError(
+                        f"Two batch requests share the key {key!r}; keys must be unique."
+                    )
+                seen.add(key)
+                for item_key, kind, built in _expand(request, key, uploads):
+                    contents, config = sdk_request(model_llm, built.messages, built.call_kwargs)
+                    sdk = (
+                        types.InlinedRequest(
+                            contents=contents, config=config, metadata={"key": item_key}
+                        )
+                        if spool.wants_sdk
+                        else None  # a file job: only the JSON line is kept
+                    )
+                    spool.add(item_key, rest_request(model_llm, contents, config), sdk)
+                    items.append(ItemRecord(item_key, index, kind, built.context))
+                if on_item is not None:
+                    on_item(index + 1)
+    except BaseException:
+        # No job exists yet, so nothing else will ever delete the media uploaded so far.
+        for uploaded in uploads.owned:
+            files.delete(uploaded, missing_ok=True)
+        raise
+    finally:
+        spool.close()
+    if not items:
+        raise InvalidRequestError("No batch requests were given; pass at least one.")
+
+    def persist(batch_files: list[str]) -> None:
+        job.batch_files = batch_files
+        job.save()
+
+    job.name, job.batch_files = create_remote(
+        model_llm,
+        model=job_model,
+        display_name=name,
+        spool=spool,
+        manager=files,
+        before_create=persist,
+    )
+    job.save()
+    return job
+
+
+def caption_images_batch(
+    images: Iterable[MediaInput],
+    *,
+    prompt: str | None = None,
+    style: Any = "detailed",
+    media_resolution: str | None = None,
+    max_image_side: int | None = None,
+    **submit: Any,
+) -> BatchJob:
+    """Caption each image as one item of a batch job (results are ``CaptionResult``).
+
+    Args:
+        images: The images (one item each), read one at a time.
+        prompt: Your own instruction; overrides ``style``.
+        style: A caption style, as in ``caption_image``.
+        media_resolution: As in ``caption_image``.
+        max_image_side: Downscale before sending.
+        **submit: Passed to :func:`submit_batch` (``llm``, ``job_path``, ``display_name``...).
+    """
+    opts = {"prompt": prompt, "style": style, "media_resolution": media_resolution}
+    reqs = (caption_request(image, max_image_side=max_image_side, **opts) for image in images)
+    return submit_batch(reqs, **submit)
+
+
+def detect_objects_batch(
+    images: Iterable[MediaInput],
+    target: str | Sequence[str],
+    *,
+    max_objects: int = 25,
+    with_masks: bool = False,
+    max_image_side: int | None = None,
+    **submit: Any,
+) -> BatchJob:
+    """Detect ``target`` in each image as one item of a batch job (``DetectionResult``, pixels).
+
+    Args:
+        images: The images (one item each).
+        target: What to find, as in ``detect_objects``.
+        max_objects: As in ``detect_objects``.
+        with_masks: As in ``detect_objects``.
+        max_image_side: Downscale before sending; boxes still come back in original pixels.
+        **submit: Passed to :func:`submit_batch`.
+    """
+    reqs = (
+        detection_request(
+            image,
+            target,
+            max_objects=max_objects,
+            with_masks=with_masks,
+            max_image_side=max_image_side,
+        )
+        for image in images
+    )
+    return submit_batch(reqs, **submit)
+
+
+def transcribe_videos_batch(
+    videos: Iterable[MediaInput],
+    *,
+    language: str | None = None,
+    visual: bool = True,
+    speakers: bool = False,
+    window_s: float | None = None,
+    overlap_s: float = DEFAULT_OVERLAP_S,
+    media_resolution: str | None = None,
+    fps: float | None = None,
+    **submit: Any,
+) -> BatchJob:
+    """Transcribe videos through one batch job: every window of every video is one item.
+
+    Read the results with ``job.transcripts(job.results())``: one ``Transcript`` per video, in
+    input order, merged exactly like ``transcribe_video`` merges its windows.
+
+    Args:
+        videos: The videos (paths, bytes, ``files/...`` names...).
+        language: As in ``transcribe_video``.
+        visual: As in ``transcribe_video``.
+        speakers: As in ``transcribe_video``.
+        window_s: As in ``transcribe_video``.
+        overlap_s: As in ``transcribe_video``.
+        media_resolution: As in ``transcribe_video``.
+        fps: As in ``transcribe_video``.
+        **submit: Passed to :func:`submit_batch`.
+    """
+    options: dict[str, Any] = {
+        "language": language,
+        "visual": visual,
+        "speakers": speakers,
+        "window_s": window_s,
+        "overlap_s": overlap_s,
+        "media_resolution": media_resolution,
+        "fps": fps,
+    }
+    return submit_batch((transcription_request(v, **options) for v in videos), **submit)

@@ -1,0 +1,199 @@
+"""Cost accounting: token usage summed per model and mode, priced with a table you can replace.
+
+``UsageReport`` adds up the ``TokenUsage`` of results (synchronous calls, batch items, video
+sessions) per model and per mode (interactive or batch). ``PriceTable`` is plain data: pass your
+own, or ``DEFAULT_PRICES.with_model(...)`` to override one model. Batch usage is priced at
+``batch_discount`` (Batch Mode costs half the interactive price: GEMINI-FACTS, "Batch Mode").
+
+The default prices are PLACEHOLDERS. This module was written on 2026-12-02 without network
+access, and neither the vision guide nor GEMINI-FACTS lists prices, so no number here was copied
+from Google's price list. Check https://ai.google.dev/gemini-api/docs/pricing and pass real
+prices; every cost computed with the placeholders says so (``CostReport.placeholder``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field, replace
+from types import MappingProxyType
+from typing import Any
+
+from .types import TokenUsage
+
+PRICES_AS_OF = "2026-12-02"
+PRICES_SOURCE = (
+    "PLACEHOLDER (no network when written); check https://ai.google.dev/gemini-api/docs/pricing"
+)
+
+
+@dataclass(frozen=True)
+class ModelPrice:
+    """US dollars per million tokens for one model.
+
+    Attributes:
+        input_per_million: Prompt tokens (text, image, video, audio) not read from a cache.
+        output_per_million: Output tokens, thinking included (as LangChain counts them).
+        cached_input_per_million: Prompt tokens read from a context cache.
+        batch_discount: Multiplier for Batch Mode usage (0.5: half price).
+    """
+
+    input_per_million: float
+    output_per_million: float
+    cached_input_per_million: float
+    batch_discount: float = 0.5
+
+
+@dataclass(frozen=True)
+class PriceTable:
+    """Prices per model name (``"*"`` applies to any model not listed).
+
+    Attributes:
+        models: ``{model name: ModelPrice}``.
+        as_of: When the prices were checked.
+        source: Where they come from.
+        placeholder: True when the prices are not real (the defaults).
+    """
+
+    models: Mapping[str, ModelPrice]
+    as_of: str
+    source: str
+    placeholder: bool = False
+
+    def price_for(self, model: str) -> ModelPrice | None:
+        """The price of ``model`` (``models/`` prefix ignored), else the ``"*"`` entry."""
+        bare = model.rsplit("/", 1)[-1]
+        return self.models.get(bare) or self.models.get("*")
+
+    def with_model(self, model: str, price: ModelPrice) -> PriceTable:
+        """A copy with ``model`` priced at ``price`` (the table stays placeholder if it was)."""
+        return replace(self, models=MappingProxyType({**self.models, model: price}))
+
+
+#: PLACEHOLDER prices (round numbers, not Google's): replace them before trusting any cost.
+DEFAULT_PRICES = PriceTable(
+    models=MappingProxyType({"*": ModelPrice(1.0, 4.0, 0.25)}),
+    as_of=PRICES_AS_OF,
+    source=PRICES_SOURCE,
+    placeholder=True,
+)
+
+
+@dataclass
+class UsageTotals:
+    """Summed token counts of one model in one mode."""
+
+    calls: int = 0
+    prompt_tokens: int = 0
+    cached_tokens: int = 0
+    output_tokens: int = 0
+    thinking_tokens: int = 0
+
+    def add(self, usage: TokenUsage) -> None:
+        """Count one call."""
+        self.calls += 1
+        self.prompt_tokens += usage.input_tokens
+        self.cached_tokens += usage.cached_tokens
+        self.output_tokens += usage.output_tokens
+        self.thinking_tokens += usage.reasoning_tokens
+
+    def absorb(self, other: UsageTotals) -> None:
+        """Add ``other``'s counts to these."""
+        self.calls += other.calls
+        self.prompt_tokens += other.prompt_tokens
+        self.cached_tokens += other.cached_tokens
+        self.output_tokens += other.output_tokens
+        self.thinking_tokens += other.thinking_tokens
+
+
+@dataclass(frozen=True)
+class CostReport:
+    """Dollar costs per ``(model, mode)`` and in total.
+
+    Attributes:
+        lines: ``{(model, "interactive" | "batch"): dollars}``.
+        total: Sum of ``lines``.
+        unpriced: Models that have no price in the table (left out of ``total``).
+        placeholder: True when the table's prices are placeholders, not real prices.
+        as_of: The table's date.
+        source: The table's source.
+    """
+
+    lines: dict[tuple[str, str], float]
+    total: float
+    unpriced: list[str]
+    placeholder: bool
+    as_of: str
+    source: str
+
+
+@dataclass
+class UsageReport:
+    """Token usage summed per ``(model, mode)``; mode is ``"interactive"`` or ``"batch"``.
+
+    Example:
+        >>> report = UsageReport()                                          # doctest: +SKIP
+        >>> report.add_results(job.results(), batch=True)                   # doctest: +SKIP
+        >>> report.add(session.usage, model=session.model)                  # doctest: +SKIP
+        >>> print(report.to_text(prices=my_prices))                         # doctest: +SKIP
+    """
+
+    totals: dict[tuple[str, str], UsageTotals] = field(default_factory=dict)
+
+    def add(self, usage: TokenUsage, *, model: str, batch: bool = False) -> None:
+        """Count one call's usage."""
+        key = (model.rsplit("/", 1)[-1] or "unknown", "batch" if batch else "interactive")
+        self.totals.setdefault(key, UsageTotals()).add(usage)
+
+    def add_result(self, result: Any, *, batch: bool = False) -> None:
+        """Count a result that carries ``usage`` and ``model`` (CaptionResult, Transcript...)."""
+        usage = getattr(result, "usage", None)
+        if isinstance(usage, TokenUsage):
+            self.add(usage, model=str(getattr(result, "model", "") or ""), batch=batch)
+
+    def add_results(self, results: Iterable[Any], *, batch: bool = False) -> None:
+        """Count results, or ``ItemResult`` slots (failed items cost nothing here)."""
+        for item in results:
+            self.add_result(getattr(item, "result", item), batch=batch)
+
+    def merge(self, other: UsageReport) -> UsageReport:
+        """A new report with both reports' counts."""
+        out = UsageReport()
+        for source in (self, other):
+            for key, totals in source.totals.items():
+                out.totals.setdefault(key, UsageTotals()).absorb(totals)
+        return out
+
+    def cost(self, prices: PriceTable = DEFAULT_PRICES) -> CostReport:
+        """Dollars per ``(model, mode)`` with ``prices`` (default: PLACEHOLDER prices)."""
+        lines: dict[tuple[str, str], float] = {}
+        unpriced: list[str] = []
+        for (model, mode), t in sorted(self.totals.items()):
+            price = prices.price_for(model)
+            if price is None:
+                unpriced.append(model)
+                continue
+            fresh = max(t.prompt_tokens - t.cached_tokens, 0)
+            dollars = (
+                fresh * price.input_per_million
+                + t.cached_tokens * price.cached_input_per_million
+                + t.output_tokens * price.output_per_million
+            ) / 1_000_000
+            lines[(model, mode)] = dollars * (price.batch_discount if mode == "batch" else 1.0)
+        return CostReport(
+            lines, sum(lines.values()), unpriced, prices.placeholder, prices.as_of, prices.source
+        )
+
+    def to_text(self, prices: PriceTable = DEFAULT_PRICES) -> str:
+        """A small table of tokens and costs, one line per model and mode."""
+        cost = self.cost(prices)
+        rows = ["model             mode         calls   prompt   cached   output  thinking  cost $"]
+        for (model, mode), t in sorted(self.totals.items()):
+            dollars = cost.lines.get((model, mode))
+            shown = f"{dollars:.6f}" if dollars is not None else "no price"
+            rows.append(
+                f"{model:<17} {mode:<11} {t.calls:>6} {t.prompt_tokens:>8} {t.cached_tokens:>8} "
+                f"{t.output_tokens:>8} {t.thinking_tokens:>9}  {shown}"
+            )
+        note = " (PLACEHOLDER prices: pass real ones)" if cost.placeholder else ""
+        rows.append(f"total ${cost.total:.6f}{note}; prices as of {cost.as_of}: {cost.source}")
+        return "\n".join(rows)

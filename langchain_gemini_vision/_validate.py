@@ -1,0 +1,207 @@
+"""Small argument checks shared by every public function, loader, tool and policy.
+
+Each check is a plain ``isinstance`` / range test (no model construction), so it costs well under a
+microsecond on the hot path. A refused value raises :class:`InvalidRequestError` (a per-call
+argument) or :class:`ArgumentConfigurationError` (a constructor argument), and the message names
+the argument, shows the value (cut short, never an object's whole repr) and states what is
+allowed, so a developer knows what to change.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+from collections.abc import Callable, Collection, Mapping
+from typing import Any, NoReturn
+
+from .errors import ConfigurationError, GeminiVisionError, InvalidRequestError
+
+ErrorType = type[GeminiVisionError]
+
+_SHOWN_CHARS = 60
+
+
+class ArgumentConfigurationError(ConfigurationError, InvalidRequestError, ValueError):
+    """A constructor argument is invalid (raised when the object is built, before any call).
+
+    It is a :class:`ConfigurationError` (the developer must change the construction), an
+    :class:`InvalidRequestError` (what loaders raised for a bad ``mode`` before) and a
+    ``ValueError`` (what ``PollPolicy`` and ``RetryPolicy`` raised before), so existing
+    ``except`` clauses keep working.
+    """
+
+
+CONSTRUCTION: ErrorType = ArgumentConfigurationError
+"""Pass as ``error=`` when checking a constructor's arguments."""
+
+
+def show(value: object) -> str:
+    """A short, safe rendering of a refused value (type name for objects, cut-short reprs)."""
+    if value is None or isinstance(value, (bool, int, float, str, bytes, bytearray)):
+        text = repr(value)
+    elif isinstance(value, (list, tuple, dict, set)):
+        text = f"{type(value).__name__} of {len(value)}"
+    else:
+        # An object's repr may hold a client config (and so a key): show only its type.
+        return f"a {type(value).__name__}"
+    return text if len(text) <= _SHOWN_CHARS else text[: _SHOWN_CHARS - 3] + "..."
+
+
+def refuse(
+    name: str, value: object, allowed: str, error: ErrorType = InvalidRequestError
+) -> NoReturn:
+    """Raise ``error`` saying ``name`` got ``value`` and must be ``allowed``."""
+    raise error(f"{name} must be {allowed}; got {show(value)}.")
+
+
+def _is_number(value: object) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+def check_bool(value: object, name: str, *, error: ErrorType = InvalidRequestError) -> bool:
+    """``value`` if it is a bool (1/0 and strings are refused: ``"false"`` would be truthy)."""
+    if not isinstance(value, bool):
+        refuse(name, value, "True or False", error)
+    return value
+
+
+def check_int(
+    value: object,
+    name: str,
+    *,
+    low: int = 0,
+    high: int | None = None,
+    optional: bool = False,
+    error: ErrorType = InvalidRequestError,
+) -> int | None:
+    """An int in ``[low, high]`` (None allowed when ``optional``)."""
+    if value is None and optional:
+        return None
+    if (
+        not isinstance(value, int)
+        or isinstance(value, bool)
+        or value < low
+        or (high is not None and value > high)
+    ):
+        span = f"an integer >= {low}" if high is None else f"an integer in [{low}, {high}]"
+        refuse(name, value, span + (" or None" if optional else ""), error)
+    return value
+
+
+def check_number(
+    value: object,
+    name: str,
+    *,
+    low: float | None = None,
+    high: float | None = None,
+    low_open: bool = False,
+    optional: bool = False,
+    unit: str = "",
+    error: ErrorType = InvalidRequestError,
+) -> float | None:
+    """A finite number in the range (``low_open``: strictly above ``low``); None if optional."""
+    if value is None and optional:
+        return None
+    ok = _is_number(value) and math.isfinite(value)  # type: ignore[arg-type]
+    if ok and low is not None:
+        ok = value > low if low_open else value >= low  # type: ignore[operator]
+    if ok and high is not None:
+        ok = value <= high  # type: ignore[operator]
+    if not ok:
+        span = _span(low, high, low_open, unit)
+        refuse(name, value, span + (" or None" if optional else ""), error)
+    return float(value)  # type: ignore[arg-type]
+
+
+def _span(low: float | None, high: float | None, low_open: bool, unit: str) -> str:
+    unit = f" {unit}" if unit else ""
+    if low is not None and high is not None:
+        return f"a number in {'(' if low_open else '['}{low:g}, {high:g}]{unit}"
+    if low is not None:
+        return f"a number {'>' if low_open else '>='} {low:g}{unit}"
+    return f"a finite number{unit}"
+
+
+def check_text(
+    value: object,
+    name: str,
+    *,
+    optional: bool = True,
+    error: ErrorType = InvalidRequestError,
+) -> str | None:
+    """A non-blank string (None allowed when ``optional``); an empty string is never a value."""
+    if value is None and optional:
+        return None
+    if not isinstance(value, str) or not value.strip():
+        refuse(name, value, "a non-empty string" + (" or None" if optional else ""), error)
+    return value
+
+
+def check_choice(
+    value: object,
+    name: str,
+    choices: Collection[str],
+    *,
+    optional: bool = False,
+    error: ErrorType = InvalidRequestError,
+) -> str | None:
+    """One of ``choices`` (None allowed when ``optional``)."""
+    if value is None and optional:
+        return None
+    if not isinstance(value, str) or value not in choices:
+        refuse(name, value, f"one of {sorted(choices)}" + (" or None" if optional else ""), error)
+    return value
+
+
+def check_instance(
+    value: object,
+    name: str,
+    types: type | tuple[type, ...],
+    what: str,
+    *,
+    optional: bool = True,
+    error: ErrorType = InvalidRequestError,
+) -> Any:
+    """``value`` if it is an instance of ``types`` (``what`` describes them in the message)."""
+    if value is None and optional:
+        return None
+    if not isinstance(value, types):
+        refuse(name, value, what + (" or None" if optional else ""), error)
+    return value
+
+
+def check_callable(
+    value: object, name: str, *, optional: bool = True, error: ErrorType = InvalidRequestError
+) -> Callable[..., Any] | None:
+    """A callable (None allowed when ``optional``)."""
+    if value is None and optional:
+        return None
+    if not callable(value):
+        refuse(name, value, "a callable" + (" or None" if optional else ""), error)
+    return value
+
+
+def check_path(
+    value: object, name: str, *, optional: bool = True, error: ErrorType = InvalidRequestError
+) -> str | os.PathLike[str] | None:
+    """A non-empty path string or ``os.PathLike`` (None allowed when ``optional``)."""
+    if value is None and optional:
+        return None
+    if isinstance(value, os.PathLike) or (isinstance(value, str) and value.strip()):
+        return value
+    refuse(name, value, "a path (str or os.PathLike)" + (" or None" if optional else ""), error)
+
+
+def check_keywords(
+    options: Mapping[str, object],
+    allowed: Collection[str],
+    where: str,
+    *,
+    error: ErrorType = InvalidRequestError,
+) -> None:
+    """Refuse keyword names ``where`` does not take (instead of Python's TypeError)."""
+    unknown = sorted(k for k in options if k not in allowed)
+    if unknown:
+        raise error(
+            f"{where} got unknown keyword argument(s) {unknown}; it takes {sorted(allowed)}."
+        )

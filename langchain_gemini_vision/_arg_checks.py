@@ -10,12 +10,11 @@ import os
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from langchain_google_genai import ChatGoogleGenerativeAI
 from PIL import Image
 
 from ._imaging import normalise_media_resolution
 from ._media import MediaPolicy, PreparedMedia
-from ._validate import ErrorType, check_callable, check_instance, check_int, refuse
+from ._validate import ErrorType, check_callable, check_instance, check_int, check_llm, refuse
 from .errors import InvalidRequestError
 from .types import GeminiFile
 
@@ -26,11 +25,6 @@ MEDIA_TYPES = (
     str, os.PathLike, bytes, bytearray, memoryview, Image.Image, GeminiFile, PreparedMedia
 )  # fmt: skip
 MEDIA_WHAT = "a path, URL, data: URI, files/... name, bytes, PIL image, GeminiFile or PreparedMedia"
-
-
-def check_llm(llm: object, *, error: ErrorType = InvalidRequestError) -> None:
-    """None or a ``ChatGoogleGenerativeAI`` (anything else fails deep inside LangChain)."""
-    check_instance(llm, "llm", ChatGoogleGenerativeAI, "a ChatGoogleGenerativeAI", error=error)
 
 
 def check_policy(policy: object) -> None:

@@ -14,6 +14,8 @@ import os
 from collections.abc import Callable, Collection, Mapping
 from typing import Any, NoReturn
 
+from langchain_google_genai import ChatGoogleGenerativeAI
+
 from .errors import ConfigurationError, GeminiVisionError, InvalidRequestError
 
 ErrorType = type[GeminiVisionError]
@@ -95,28 +97,30 @@ def check_number(
     low: float | None = None,
     high: float | None = None,
     low_open: bool = False,
+    high_open: bool = False,
     optional: bool = False,
     unit: str = "",
     error: ErrorType = InvalidRequestError,
 ) -> float | None:
-    """A finite number in the range (``low_open``: strictly above ``low``); None if optional."""
+    """A finite number in the range (``*_open``: the bound is excluded); None if optional."""
     if value is None and optional:
         return None
     ok = _is_number(value) and math.isfinite(value)  # type: ignore[arg-type]
     if ok and low is not None:
         ok = value > low if low_open else value >= low  # type: ignore[operator]
     if ok and high is not None:
-        ok = value <= high  # type: ignore[operator]
+        ok = value < high if high_open else value <= high  # type: ignore[operator]
     if not ok:
-        span = _span(low, high, low_open, unit)
+        span = _span(low, high, low_open, high_open, unit)
         refuse(name, value, span + (" or None" if optional else ""), error)
     return float(value)  # type: ignore[arg-type]
 
 
-def _span(low: float | None, high: float | None, low_open: bool, unit: str) -> str:
+def _span(low: float | None, high: float | None, low_open: bool, high_open: bool, unit: str) -> str:
     unit = f" {unit}" if unit else ""
     if low is not None and high is not None:
-        return f"a number in {'(' if low_open else '['}{low:g}, {high:g}]{unit}"
+        left, right = "(" if low_open else "[", ")" if high_open else "]"
+        return f"a number in {left}{low:g}, {high:g}{right}{unit}"
     if low is not None:
         return f"a number {'>' if low_open else '>='} {low:g}{unit}"
     return f"a finite number{unit}"
@@ -205,3 +209,8 @@ def check_keywords(
         raise error(
             f"{where} got unknown keyword argument(s) {unknown}; it takes {sorted(allowed)}."
         )
+
+
+def check_llm(llm: object, *, error: ErrorType = InvalidRequestError) -> None:
+    """None or a ``ChatGoogleGenerativeAI`` (anything else fails deep inside LangChain)."""
+    check_instance(llm, "llm", ChatGoogleGenerativeAI, "a ChatGoogleGenerativeAI", error=error)

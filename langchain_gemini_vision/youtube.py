@@ -21,12 +21,11 @@ from typing import Any, Literal
 from langchain_core.messages import BaseMessage, HumanMessage
 from langchain_google_genai import ChatGoogleGenerativeAI
 
-from ._arg_checks import check_llm
 from ._client import model_name, resolve_llm
 from ._media import PreparedMedia
 from ._response import read_reply
 from ._transcript_parsing import CHAPTERS_SCHEMA, RawChapter, parse_chapters_answer
-from ._validate import show
+from ._validate import check_llm, show
 from ._video_options import (
     ClipKwargs,
     Unpack,

@@ -7,19 +7,26 @@ it can run at the top of every call.
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
 
 from PIL import Image
 
 from ._imaging import normalise_media_resolution
 from ._media import MediaPolicy, PreparedMedia
-from ._validate import ErrorType, check_callable, check_instance, check_int, check_llm, refuse
+from ._validate import (
+    ErrorType,
+    as_construction,
+    check_callable,
+    check_instance,
+    check_int,
+    check_llm,
+    check_text,
+    refuse,
+)
+from ._video_options import check_fps
 from .errors import InvalidRequestError
 from .types import GeminiFile
-
-if TYPE_CHECKING:
-    from .files import GeminiFileManager
 
 MEDIA_TYPES = (
     str, os.PathLike, bytes, bytearray, memoryview, Image.Image, GeminiFile, PreparedMedia
@@ -88,13 +95,6 @@ def check_call_args(
     check_progress(on_progress)
 
 
-def file_manager_type() -> type[GeminiFileManager]:
-    """The manager class (imported on use; see :func:`check_manager`)."""
-    from .files import GeminiFileManager
-
-    return GeminiFileManager
-
-
 MAX_IMAGE_SIDE_LIMIT = 65_535
 """Largest ``max_image_side`` accepted (PNG and JPEG cannot be wider anyway)."""
 
@@ -149,3 +149,26 @@ def check_video_call(
     """The arguments every video function takes besides its options."""
     check_media(video, "video")
     check_call_args(llm=llm, policy=policy, manager=manager, on_progress=on_progress)
+
+
+def check_settings(owner: str, settings: Mapping[str, object]) -> None:
+    """The developer settings tools and the toolkit share, by field name, at construction.
+
+    Only the names present in ``settings`` are checked, so one table serves every tool.
+    """
+    for name, value in settings.items():
+        check = _SETTING_CHECKS.get(name)
+        if check is not None:
+            with as_construction(owner):
+                check(value)
+
+
+_SETTING_CHECKS: dict[str, Callable[[object], object]] = {
+    "media_resolution": check_resolution,
+    "max_image_side": check_max_image_side,
+    "language": lambda v: check_text(v, "language"),
+    "fps": check_fps,  # type: ignore[dict-item]  # it checks the type itself
+    "max_objects": lambda v: check_int(v, "max_objects", low=1, high=1000),
+    "max_concurrency": lambda v: check_int(v, "max_concurrency", low=1, high=64),
+    "max_content_chars": lambda v: check_int(v, "max_content_chars", low=1),
+}

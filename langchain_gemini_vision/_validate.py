@@ -9,12 +9,14 @@ allowed, so a developer knows what to change.
 
 from __future__ import annotations
 
+import contextlib
 import math
 import os
-from collections.abc import Callable, Collection, Mapping
+from collections.abc import Callable, Collection, Iterator, Mapping
 from typing import Any, NoReturn
 
 from langchain_google_genai import ChatGoogleGenerativeAI
+from pydantic import ValidationError
 
 from .errors import ConfigurationError, GeminiVisionError, InvalidRequestError
 
@@ -214,3 +216,26 @@ def check_keywords(
 def check_llm(llm: object, *, error: ErrorType = InvalidRequestError) -> None:
     """None or a ``ChatGoogleGenerativeAI`` (anything else fails deep inside LangChain)."""
     check_instance(llm, "llm", ChatGoogleGenerativeAI, "a ChatGoogleGenerativeAI", error=error)
+
+
+@contextlib.contextmanager
+def as_construction(owner: str) -> Iterator[None]:
+    """Report argument errors raised inside as construction errors of ``owner``.
+
+    Turns pydantic's ``ValidationError`` (tools, toolkit) and per-call ``InvalidRequestError`` s of
+    shared checks into :class:`ArgumentConfigurationError`, so a developer's wrong construction
+    is reported when the object is built, by the class that was built.
+    """
+    try:
+        yield
+    except ArgumentConfigurationError:
+        raise
+    except ValidationError as exc:
+        parts = [
+            f"{'.'.join(str(p) for p in e['loc']) or 'argument'}={show(e.get('input'))}: "
+            f"{e['msg'].rstrip('.')}"
+            for e in exc.errors()
+        ]
+        raise ArgumentConfigurationError(f"{owner}: {'; '.join(parts)}.") from exc
+    except InvalidRequestError as exc:
+        raise ArgumentConfigurationError(f"{owner}: {exc}") from exc

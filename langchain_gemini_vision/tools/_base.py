@@ -16,8 +16,10 @@ from langchain_core.tools import BaseTool, ToolException
 from langchain_google_genai import ChatGoogleGenerativeAI
 from pydantic import ConfigDict, Field, PrivateAttr
 
+from .._arg_checks import check_settings
 from .._client import model_name, resolve_llm
 from .._media import MediaPolicy
+from .._validate import as_construction
 from ..errors import (
     ConfigurationError,
     FileProcessingError,
@@ -71,6 +73,18 @@ class GeminiVisionBaseTool(BaseTool):
 
     _resolved_llm: ChatGoogleGenerativeAI | None = PrivateAttr(default=None)
     _policy: MediaPolicy | None = PrivateAttr(default=None)
+
+    def __init__(self, **data: Any) -> None:
+        """Build the tool; a wrong setting raises ``ConfigurationError`` naming it.
+
+        Raises:
+            ConfigurationError: A setting of the wrong type or out of range (pydantic's
+                ``ValidationError`` is reported this way, with the field, value and rule).
+        """
+        owner = type(self).__name__
+        with as_construction(owner):
+            super().__init__(**data)
+        check_settings(owner, {k: getattr(self, k) for k in type(self).model_fields})
 
     def __repr_args__(self) -> Iterable[tuple[str | None, Any]]:
         # Show the model by name: the default repr would print its whole ~900-character config.

@@ -193,8 +193,9 @@ def check_path(
     """A non-empty path string or ``os.PathLike`` (None allowed when ``optional``)."""
     if value is None and optional:
         return None
-    if isinstance(value, os.PathLike) or (isinstance(value, str) and value.strip()):
-        return value
+    text = os.fspath(value) if isinstance(value, os.PathLike) else value
+    if isinstance(text, str) and text.strip() and "\x00" not in text:
+        return value  # type: ignore[return-value]  # a str or a str PathLike
     refuse(name, value, "a path (str or os.PathLike)" + (" or None" if optional else ""), error)
 
 
@@ -219,12 +220,14 @@ def check_llm(llm: object, *, error: ErrorType = InvalidRequestError) -> None:
 
 
 @contextlib.contextmanager
-def as_construction(owner: str) -> Iterator[None]:
+def as_construction(owner: str, *, also: tuple[type[Exception], ...] = ()) -> Iterator[None]:
     """Report argument errors raised inside as construction errors of ``owner``.
 
     Turns pydantic's ``ValidationError`` (tools, toolkit) and per-call ``InvalidRequestError`` s of
     shared checks into :class:`ArgumentConfigurationError`, so a developer's wrong construction
-    is reported when the object is built, by the class that was built.
+    is reported when the object is built, by the class that was built. ``also`` names further
+    exception types a base class raises for a bad argument (LangChain's ``TypeError`` for a bad
+    ``args_schema``).
     """
     try:
         yield
@@ -238,4 +241,6 @@ def as_construction(owner: str) -> Iterator[None]:
         ]
         raise ArgumentConfigurationError(f"{owner}: {'; '.join(parts)}.") from exc
     except InvalidRequestError as exc:
+        raise ArgumentConfigurationError(f"{owner}: {exc}") from exc
+    except also as exc:
         raise ArgumentConfigurationError(f"{owner}: {exc}") from exc

@@ -7,7 +7,6 @@ capability share one typed list of options (and their defaults live in one place
 
 from __future__ import annotations
 
-import math
 import sys
 from dataclasses import dataclass
 from typing import Any, TypedDict
@@ -42,6 +41,8 @@ __all__ = [
 ]
 
 MAX_FPS = 24.0
+MAX_MEDIA_S = 7 * 24 * 3600.0
+"""Longest duration or offset accepted (a week; YouTube's own limit is 12 hours)."""
 OFFSET_TOLERANCE_S = 1.0
 """Offsets up to this far past a known end are accepted (rounding in durations)."""
 
@@ -108,8 +109,10 @@ def parse_offset(value: float | str | None, name: str) -> float | None:
         return None
     if isinstance(value, bool) or not isinstance(value, (int, float, str)):
         refuse(name, value, "seconds (a number >= 0), 'MM:SS', 'H:MM:SS' or None")
-    if isinstance(value, (int, float)) and (value < 0 or not math.isfinite(value)):
-        raise InvalidRequestError(f"{name} must be a finite number >= 0 seconds, got {value!r}.")
+    if isinstance(value, (int, float)) and not 0 <= value <= MAX_MEDIA_S:
+        raise InvalidRequestError(
+            f"{name} must be a number of seconds in [0, {MAX_MEDIA_S:g}], got {value!r}."
+        )
     try:
         return parse_timestamp(value)
     except ValueError as exc:
@@ -139,11 +142,11 @@ def _check_duration(duration_s: float | None) -> float | None:
     if (
         isinstance(duration_s, bool)
         or not isinstance(duration_s, (int, float))
-        or not math.isfinite(duration_s)
-        or duration_s <= 0
+        or not 0 < duration_s <= MAX_MEDIA_S
     ):
         raise InvalidRequestError(
-            f"duration_s must be the video's length in seconds (> 0), got {duration_s!r}."
+            f"duration_s must be the video's length in seconds, in (0, {MAX_MEDIA_S:g}], got "
+            f"{duration_s!r}."
         )
     return float(duration_s)
 

@@ -22,6 +22,7 @@ import contextlib
 import functools
 import os
 import random
+import re
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from typing import Any, TypeVar
@@ -51,6 +52,7 @@ from ._validate import (
     check_number,
     check_path,
     check_text,
+    refuse,
 )
 from .types import GeminiFile
 
@@ -88,10 +90,14 @@ def _check_manager_args(args: dict[str, Any]) -> None:
     check_text(args["owned_prefix"], "owned_prefix", optional=False, error=CONSTRUCTION)
 
 
+_MIME = re.compile(r"[A-Za-z0-9][\w.+-]*/[A-Za-z0-9][\w.+-]*", re.ASCII)
+
+
 def _check_upload_args(
     mime_type: object, display_name: object, on_progress: object, timeout: object
 ) -> None:
-    check_text(mime_type, "mime_type")
+    if mime_type is not None and not (isinstance(mime_type, str) and _MIME.fullmatch(mime_type)):
+        refuse("mime_type", mime_type, "a MIME type such as 'video/mp4', or None to sniff it")
     check_instance(display_name, "display_name", str, "a string")
     _check_wait_args(timeout, on_progress)
 

@@ -12,7 +12,7 @@ from pydantic import ConfigDict, Field, PrivateAttr, field_validator
 
 from ._arg_checks import check_settings
 from ._client import resolve_llm
-from ._validate import as_construction
+from ._validate import CONSTRUCTION, as_construction, check_llm
 from .detection import DEFAULT_MAX_OBJECTS
 from .errors import InvalidRequestError
 from .tools import (
@@ -91,6 +91,7 @@ class GeminiVisionToolkit(BaseToolkit):
             ConfigurationError: A setting of the wrong type or out of range (an unknown
                 ``media_resolution``, ``max_image_side=0``, an empty ``language``...).
         """
+        check_llm(data.get("llm"), error=CONSTRUCTION)
         with as_construction("GeminiVisionToolkit"):
             super().__init__(**data)
         check_settings(

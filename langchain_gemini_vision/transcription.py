@@ -47,6 +47,7 @@ from ._transcript_parsing import TRANSCRIPT_SCHEMA, parse_transcript_answer
 from ._validate import check_bool, check_int, check_keywords, check_number
 from ._video_options import (
     CLIP_OPTIONS,
+    MAX_MEDIA_S,
     ClipOptions,
     Unpack,
     VideoKwargs,
@@ -197,7 +198,9 @@ def make_options(
     check_bool(visual, "visual")
     check_bool(speakers, "speakers")
     check_number(overlap_s, "overlap_s", low=0, unit="seconds")
-    check_number(window_s, "window_s", low=10, low_open=True, optional=True, unit="seconds")
+    check_number(
+        window_s, "window_s", low=10, high=MAX_MEDIA_S, low_open=True, optional=True, unit="seconds"
+    )
     check_int(max_concurrency, "max_concurrency", low=1, high=MAX_CONCURRENCY)
     # Consecutive windows advance by window - overlap: at half the window or more, a video would
     # be sent about twice over (or never advance), so refuse it instead of wasting tokens.

@@ -11,6 +11,7 @@ import asyncio
 import glob
 import logging
 import os
+import re
 from collections.abc import AsyncIterator, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -174,6 +175,9 @@ def _to_document(
     return Document(page_content=text, metadata=metadata)
 
 
+_GCS = re.compile(r"gs://[^/]+/.")
+
+
 def _check_file_loader_args(args: dict[str, Any]) -> str | os.PathLike[str] | list[Any]:
     """The constructor's arguments, as ``ConfigurationError`` s naming the argument.
 
@@ -192,6 +196,8 @@ def _check_file_loader_args(args: dict[str, Any]) -> str | os.PathLike[str] | li
             refuse("sources", sources, "at least one path, glob, URL or files/... name")
         for i, source in enumerate(listed):
             check_path(source, f"sources[{i}]", optional=False)
+            if isinstance(source, str) and source.startswith("gs://") and not _GCS.match(source):
+                refuse(f"sources[{i}]", source, "a gs://bucket/object URI")
         check_llm(args["llm"])
         check_text(args["prompt"], "prompt")
         prompts = args["prompts"]

@@ -19,7 +19,7 @@ from pydantic import ConfigDict, Field, PrivateAttr
 from .._arg_checks import check_settings
 from .._client import model_name, resolve_llm
 from .._media import MediaPolicy
-from .._validate import as_construction
+from .._validate import CONSTRUCTION, as_construction, check_llm
 from ..errors import (
     ConfigurationError,
     FileProcessingError,
@@ -82,7 +82,10 @@ class GeminiVisionBaseTool(BaseTool):
                 ``ValidationError`` is reported this way, with the field, value and rule).
         """
         owner = type(self).__name__
-        with as_construction(owner):
+        # LangChain's validators read some fields before pydantic checks them, failing with
+        # AttributeError or TypeError: check those first, and name the field either way.
+        check_llm(data.get("llm"), error=CONSTRUCTION)
+        with as_construction(owner, also=(TypeError, AttributeError)):
             super().__init__(**data)
         check_settings(owner, {k: getattr(self, k) for k in type(self).model_fields})
 

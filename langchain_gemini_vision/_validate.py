@@ -44,7 +44,7 @@ def show(value: object) -> str:
     if value is None or isinstance(value, (bool, int, float, str, bytes, bytearray)):
         text = repr(value)
     elif isinstance(value, (list, tuple, dict, set)):
-        text = f"{type(value).__name__} of {len(value)}"
+        text = repr(value) if not value else f"{type(value).__name__} of {len(value)}"
     else:
         # An object's repr may hold a client config (and so a key): show only its type.
         return f"a {type(value).__name__}"

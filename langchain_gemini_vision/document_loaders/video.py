@@ -159,7 +159,7 @@ def check_transcribe_options(
     with as_construction(owner):
         if "keep_upload" in options and "keep_upload" not in fixed:
             raise InvalidRequestError("Use delete_after=False instead of keep_upload=True.")
-        check_keywords(options, allowed, f"{owner}'s transcription options")
+        check_keywords(options, allowed, "The transcription options")
         check_call_args(**{k: v for k, v in options.items() if k in _COLLABORATORS})
         make_options(**{k: v for k, v in options.items() if k not in _COLLABORATORS})
 

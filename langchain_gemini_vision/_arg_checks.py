@@ -51,8 +51,8 @@ def check_manager(manager: object, *, error: ErrorType = InvalidRequestError) ->
 
 def check_media(value: object, name: str) -> None:
     """One media reference of a type the media core reads (its content is checked later)."""
-    if isinstance(value, str) and not value.strip():
-        refuse(name, value, "a non-empty path, URL or files/... name")
+    if isinstance(value, str) and (not value.strip() or "\x00" in value):
+        refuse(name, value, "a non-empty path, URL or files/... name (without NUL characters)")
     check_instance(value, name, MEDIA_TYPES, MEDIA_WHAT, optional=False)
 
 

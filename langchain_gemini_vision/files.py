@@ -94,8 +94,10 @@ _MIME = re.compile(r"[A-Za-z0-9][\w.+-]*/[A-Za-z0-9][\w.+-]*", re.ASCII)
 
 
 def _check_upload_args(
-    mime_type: object, display_name: object, on_progress: object, timeout: object
+    source: object, mime_type: object, display_name: object, on_progress: object, timeout: object
 ) -> None:
+    if isinstance(source, (str, os.PathLike)):
+        check_path(source, "source", optional=False)
     if mime_type is not None and not (isinstance(mime_type, str) and _MIME.fullmatch(mime_type)):
         refuse("mime_type", mime_type, "a MIME type such as 'video/mp4', or None to sniff it")
     check_instance(display_name, "display_name", str, "a string")
@@ -338,7 +340,7 @@ class GeminiFileManager:
             UnsupportedMediaError: Not a type Gemini reads and no ``mime_type`` given.
             GeminiVisionError: The API refused the upload (quota, rate limit, ...).
         """
-        _check_upload_args(mime_type, display_name, on_progress, None)
+        _check_upload_args(source, mime_type, display_name, on_progress, None)
         return upload_or_reuse(self, source, mime_type, display_name, on_progress)[0]
 
     def wait_until_active(
@@ -413,7 +415,7 @@ class GeminiFileManager:
             FileProcessingError: The server marked the file FAILED (it is deleted).
             FileProcessingTimeout: Not ACTIVE before the deadline (it is deleted).
         """
-        _check_upload_args(mime_type, display_name, on_progress, timeout)
+        _check_upload_args(source, mime_type, display_name, on_progress, timeout)
         file, created = upload_or_reuse(self, source, mime_type, display_name, on_progress, True)
         try:
             yield self.wait_until_active(file, timeout=timeout)
@@ -503,7 +505,7 @@ class GeminiFileManager:
         is finalised; if the last chunk was already sent, the new file is deleted before the
         cancellation propagates. A cancelled upload is never retried.
         """
-        _check_upload_args(mime_type, display_name, on_progress, None)
+        _check_upload_args(source, mime_type, display_name, on_progress, None)
         return (await aupload_or_reuse(self, source, mime_type, display_name, on_progress))[0]
 
     async def await_until_active(
@@ -536,7 +538,7 @@ class GeminiFileManager:
         on_progress: ProgressCallback | None = None,
     ) -> AsyncIterator[GeminiFile]:
         """Async twin of :meth:`temporary` (also deletes when the task is cancelled)."""
-        _check_upload_args(mime_type, display_name, on_progress, timeout)
+        _check_upload_args(source, mime_type, display_name, on_progress, timeout)
         file, created = await aupload_or_reuse(
             self, source, mime_type, display_name, on_progress, True
         )

@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import threading
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -17,11 +18,13 @@ import pytest
 from langchain_google_genai import ChatGoogleGenerativeAI
 
 from langchain_gemini_vision import GeminiFileManager, RetryPolicy
+from langchain_gemini_vision._file_cleanup import pending
 from langchain_gemini_vision._file_leases import LeaseTable
 from langchain_gemini_vision.cli import main
 from langchain_gemini_vision.document_loaders import GeminiFileLoader
 from langchain_gemini_vision.testing import FakeGeminiServer
 from langchain_gemini_vision.testing.samples import make_png
+from langchain_gemini_vision.types import GeminiFile
 
 from .conftest import FakeTime
 
@@ -55,16 +58,6 @@ def _deletes(server: FakeGeminiServer, name: str) -> int:
     return sum(1 for r in server.requests if r.method == "DELETE" and r.path.endswith(name))
 
 
-def _loader(
-    llm: ChatGoogleGenerativeAI, path: Path, cache_dir: Path, fake_time: FakeTime
-) -> GeminiFileLoader:
-    # A manager of its own per call: leases must hold across managers of one process.
-    manager = GeminiFileManager(
-        llm, cache_dir=cache_dir, sleep=fake_time.sleep, clock=fake_time.clock
-    )
-    return GeminiFileLoader(str(path), manager=manager, delete_after=True)
-
-
 @pytest.fixture
 def image(tmp_path: Path) -> Path:
     path = tmp_path / "shared.png"
@@ -72,12 +65,28 @@ def image(tmp_path: Path) -> Path:
     return path
 
 
-def test_threads_sharing_a_reused_upload_delete_it_once_after_the_last(
+@pytest.fixture
+def new_loader(
     server: FakeGeminiServer,
     llm: ChatGoogleGenerativeAI,
     cache_dir: Path,
     fake_time: FakeTime,
     image: Path,
+) -> Callable[[], GeminiFileLoader]:
+    """A new loader of ``image`` per call, each with a manager of its own."""
+
+    def build() -> GeminiFileLoader:
+        # A manager of its own per call: leases must hold across managers of one process.
+        manager = GeminiFileManager(
+            llm, cache_dir=cache_dir, sleep=fake_time.sleep, clock=fake_time.clock
+        )
+        return GeminiFileLoader(str(image), manager=manager, delete_after=True)
+
+    return build
+
+
+def test_threads_sharing_a_reused_upload_delete_it_once_after_the_last(
+    server: FakeGeminiServer, new_loader: Callable[[], GeminiFileLoader], image: Path
 ) -> None:
     dance = Choreography()
     server.add_rule(handler=dance)
@@ -85,7 +94,7 @@ def test_threads_sharing_a_reused_upload_delete_it_once_after_the_last(
 
     def run(label: str) -> None:
         try:
-            results[label] = _loader(llm, image, cache_dir, fake_time).load()
+            results[label] = new_loader().load()
         except Exception as exc:  # reported by the asserts below
             results[label] = exc
 
@@ -110,18 +119,14 @@ def test_threads_sharing_a_reused_upload_delete_it_once_after_the_last(
 
 
 async def test_async_tasks_sharing_a_reused_upload_delete_it_once_after_the_last(
-    server: FakeGeminiServer,
-    llm: ChatGoogleGenerativeAI,
-    cache_dir: Path,
-    fake_time: FakeTime,
-    image: Path,
+    server: FakeGeminiServer, new_loader: Callable[[], GeminiFileLoader]
 ) -> None:
     dance = Choreography()
     server.add_rule(handler=dance)
-    first = asyncio.ensure_future(_loader(llm, image, cache_dir, fake_time).aload())
+    first = asyncio.ensure_future(new_loader().aload())
     assert await asyncio.to_thread(dance.first_in.wait, WAIT_S)
     (name,) = server.files
-    second = asyncio.ensure_future(_loader(llm, image, cache_dir, fake_time).aload())
+    second = asyncio.ensure_future(new_loader().aload())
     first_docs = await first
     assert name in server.files
     assert _deletes(server, name) == 0
@@ -170,7 +175,33 @@ def test_a_delete_failing_after_retries_is_recorded_then_pruned(
     assert later.prune_orphans() == []
 
 
-async def test_async_failed_delete_is_recorded_then_pruned(
+@pytest.fixture
+def orphan(
+    server: FakeGeminiServer,
+    llm: ChatGoogleGenerativeAI,
+    cache_dir: Path,
+    fake_time: FakeTime,
+    image: Path,
+) -> tuple[GeminiFileManager, GeminiFile]:
+    """A temporary upload whose DELETE failed through every retry (so it is recorded)."""
+    manager = _failing_deletes_manager(server, llm, cache_dir, fake_time)
+    with manager.temporary(image) as file:
+        assert file.name in server.files
+    assert file.name in server.files
+    assert manager.pending_deletions() == [file.name]
+    return manager, file
+
+
+async def test_async_prune_removes_the_recorded_upload(
+    server: FakeGeminiServer, orphan: tuple[GeminiFileManager, GeminiFile]
+) -> None:
+    manager, file = orphan
+    assert await manager.aprune_orphans() == [file.name]
+    assert file.name not in server.files
+    assert manager.pending_deletions() == []
+
+
+async def test_async_failed_delete_is_recorded(
     server: FakeGeminiServer,
     llm: ChatGoogleGenerativeAI,
     cache_dir: Path,
@@ -182,21 +213,12 @@ async def test_async_failed_delete_is_recorded_then_pruned(
         assert file.name in server.files
     assert file.name in server.files
     assert manager.pending_deletions() == [file.name]
-    assert await manager.aprune_orphans() == [file.name]
-    assert file.name not in server.files
-    assert manager.pending_deletions() == []
 
 
 def test_prune_keeps_the_record_while_the_delete_still_fails(
-    server: FakeGeminiServer,
-    llm: ChatGoogleGenerativeAI,
-    cache_dir: Path,
-    fake_time: FakeTime,
-    image: Path,
+    server: FakeGeminiServer, orphan: tuple[GeminiFileManager, GeminiFile]
 ) -> None:
-    manager = _failing_deletes_manager(server, llm, cache_dir, fake_time)
-    with manager.temporary(image) as file:
-        pass
+    manager, file = orphan
     server.inject_fault(500, method="DELETE", times=2)
     assert manager.prune_orphans() == []
     assert manager.pending_deletions() == [file.name]
@@ -204,36 +226,27 @@ def test_prune_keeps_the_record_while_the_delete_still_fails(
     assert file.name not in server.files
 
 
-def test_prune_skips_a_recorded_file_this_process_is_using(
-    server: FakeGeminiServer,
-    llm: ChatGoogleGenerativeAI,
-    cache_dir: Path,
-    fake_time: FakeTime,
-    image: Path,
+def test_prune_skips_a_recorded_file_a_live_call_holds(
+    server: FakeGeminiServer, manager: GeminiFileManager, image: Path
 ) -> None:
-    manager = _failing_deletes_manager(server, llm, cache_dir, fake_time)
     with manager.temporary(image) as file:
-        pass
-    # The failed DELETE dropped the index entry, so a new call uploads its own copy; but a
-    # recorded file that a live call holds (e.g. a name passed in) must not be pruned under it.
-    with manager.temporary(image.read_bytes()) as again:
-        assert again.name != file.name
-        assert manager.prune_orphans() == [file.name]
-        assert again.name in server.files
+        # Recorded while in use (e.g. by another run whose DELETE failed): not pruned under us.
+        pending(manager).record(manager._endpoint, file.name, "test", manager.now())
+        assert manager.prune_orphans() == []
+        assert file.name in server.files
+    assert file.name not in server.files  # deleted normally when the block ended
+    assert manager.prune_orphans() == [file.name]  # already gone counts: the record goes
+    assert manager.pending_deletions() == []
 
 
 def test_cli_files_prune(
     server: FakeGeminiServer,
-    llm: ChatGoogleGenerativeAI,
+    orphan: tuple[GeminiFileManager, GeminiFile],
     cache_dir: Path,
-    fake_time: FakeTime,
-    image: Path,
     monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    manager = _failing_deletes_manager(server, llm, cache_dir, fake_time)
-    with manager.temporary(image) as file:
-        pass
+    _, file = orphan
     monkeypatch.setenv("GEMINI_VISION_CACHE_DIR", str(cache_dir))
     monkeypatch.setenv("GOOGLE_API_KEY", server.api_key)
     monkeypatch.delenv("GEMINI_API_KEY", raising=False)

@@ -7,6 +7,7 @@ it can run at the top of every call.
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
@@ -54,6 +55,16 @@ def check_media(value: object, name: str) -> None:
     if isinstance(value, str) and (not value.strip() or "\x00" in value):
         refuse(name, value, "a non-empty path, URL or files/... name (without NUL characters)")
     check_instance(value, name, MEDIA_TYPES, MEDIA_WHAT, optional=False)
+    check_gcs_uri(value, name)
+
+
+GCS_URI = re.compile(r"gs://[^/\s]+/\S")
+
+
+def check_gcs_uri(value: object, name: str) -> None:
+    """A ``gs://`` reference names a bucket and an object (the API answers 400 otherwise)."""
+    if isinstance(value, str) and value.startswith("gs://") and not GCS_URI.match(value):
+        refuse(name, value, "a gs://bucket/object URI")
 
 
 def check_media_list(values: Sequence[Any], name: str) -> None:

@@ -11,7 +11,6 @@ import asyncio
 import glob
 import logging
 import os
-import re
 from collections.abc import AsyncIterator, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -21,7 +20,7 @@ from langchain_core.documents import Document
 from langchain_core.messages import BaseMessage, HumanMessage
 from langchain_google_genai import ChatGoogleGenerativeAI
 
-from .._arg_checks import check_manager
+from .._arg_checks import check_gcs_uri, check_manager
 from .._client import model_name, resolve_llm
 from .._media import INLINE_LIMIT_BYTES, MediaPolicy, PreparedMedia, file_api_name, prepare_media
 from .._polling import PollPolicy
@@ -175,9 +174,6 @@ def _to_document(
     return Document(page_content=text, metadata=metadata)
 
 
-_GCS = re.compile(r"gs://[^/]+/.")
-
-
 def _check_file_loader_args(args: dict[str, Any]) -> str | os.PathLike[str] | list[Any]:
     """The constructor's arguments, as ``ConfigurationError`` s naming the argument.
 
@@ -196,8 +192,7 @@ def _check_file_loader_args(args: dict[str, Any]) -> str | os.PathLike[str] | li
             refuse("sources", sources, "at least one path, glob, URL or files/... name")
         for i, source in enumerate(listed):
             check_path(source, f"sources[{i}]", optional=False)
-            if isinstance(source, str) and source.startswith("gs://") and not _GCS.match(source):
-                refuse(f"sources[{i}]", source, "a gs://bucket/object URI")
+            check_gcs_uri(source, f"sources[{i}]")
         check_llm(args["llm"])
         check_text(args["prompt"], "prompt")
         prompts = args["prompts"]

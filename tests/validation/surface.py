@@ -145,7 +145,9 @@ BASELINES: dict[str, Callable[[World], Baseline]] = {
     ),
     "PollPolicy": lambda w: Baseline(PollPolicy, {}),
     "RetryPolicy": lambda w: Baseline(pkg.RetryPolicy, {}),
-    "GeminiVisionToolkit": lambda w: Baseline(pkg.GeminiVisionToolkit, {"llm": w.llm}),
+    # Tools and the toolkit get no model: building one costs ~0.2 s (LangChain re-validates it,
+    # creating a client), and the model is only needed when a tool is called.
+    "GeminiVisionToolkit": lambda w: Baseline(pkg.GeminiVisionToolkit, {}),
     "GeminiFileLoader": lambda w: Baseline(
         document_loaders.GeminiFileLoader,
         {"sources": str(w.png_path), "llm": w.llm, "cache_dir": w.tmp / "cache"},
@@ -163,7 +165,7 @@ BASELINES: dict[str, Callable[[World], Baseline]] = {
 }
 for _tool in tools.__all__:
     if _tool != "GeminiVisionBaseTool":  # abstract: not for direct use (documented)
-        BASELINES[_tool] = lambda w, _t=_tool: Baseline(getattr(tools, _t), {"llm": w.llm})
+        BASELINES[_tool] = lambda w, _t=_tool: Baseline(getattr(tools, _t), {})
 for _method in [
     "get",
     "aget",

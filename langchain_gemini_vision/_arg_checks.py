@@ -142,11 +142,11 @@ def check_image_size(value: object) -> None:
     if value is None:
         return
     if (
-        not isinstance(value, (tuple, list))
+        not isinstance(value, tuple)
         or len(value) != 2
         or not all(isinstance(v, int) and not isinstance(v, bool) and v > 0 for v in value)
     ):
-        refuse("image_size", value, "(width, height) as two integers > 0, or None")
+        refuse("image_size", value, "a tuple (width, height) of two integers > 0, or None")
 
 
 def check_video_call(

@@ -13,6 +13,7 @@ import contextlib
 import math
 import os
 from collections.abc import Callable, Collection, Iterator, Mapping
+from pathlib import Path
 from typing import Any, NoReturn
 
 from langchain_google_genai import ChatGoogleGenerativeAI
@@ -194,9 +195,21 @@ def check_path(
     if value is None and optional:
         return None
     text = os.fspath(value) if isinstance(value, os.PathLike) else value
-    if isinstance(text, str) and text.strip() and "\x00" not in text:
+    if isinstance(text, str) and text.strip() and "\x00" not in text and _home_known(text):
         return value  # type: ignore[return-value]  # a str or a str PathLike
-    refuse(name, value, "a path (str or os.PathLike)" + (" or None" if optional else ""), error)
+    allowed = "a path (str or os.PathLike; no NUL, no unknown ~user)"
+    refuse(name, value, allowed + (" or None" if optional else ""), error)
+
+
+def _home_known(path: str) -> bool:
+    """False for ``~user`` paths of an unknown user (``Path.expanduser`` would raise)."""
+    if not path.startswith("~"):
+        return True
+    try:
+        Path(path).expanduser()
+    except RuntimeError:
+        return False
+    return True
 
 
 def check_keywords(

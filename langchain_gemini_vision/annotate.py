@@ -9,7 +9,7 @@ from typing import Any
 
 from PIL import Image, ImageDraw, ImageFont, ImageOps, UnidentifiedImageError
 
-from ._validate import check_instance, check_int, check_number, refuse
+from ._validate import check_instance, check_int, check_number, check_path, refuse
 from .errors import MediaAccessError, UnsupportedMediaError
 from .geometry import mask_array
 from .types import BoundingBox, DetectionResult
@@ -65,9 +65,9 @@ def _open_upright(image: ImageLike) -> Image.Image:
 def _check_annotate_args(
     image: object, result: object, line_width: object, font_size: object, mask_opacity: object
 ) -> None:
-    if (isinstance(image, str) and not image.strip()) or not isinstance(
-        image, (Image.Image, bytes, bytearray, str, os.PathLike)
-    ):
+    if isinstance(image, (str, os.PathLike)):
+        check_path(image, "image", optional=False)
+    elif not isinstance(image, (Image.Image, bytes, bytearray)):
         refuse("image", image, "a PIL image, bytes or a path")
     check_instance(result, "result", DetectionResult, "a DetectionResult", optional=False)
     check_int(line_width, "line_width", low=1, high=_MAX_STROKE, optional=True)

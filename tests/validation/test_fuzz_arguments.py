@@ -27,7 +27,20 @@ from .surface import BASELINES, UNKNOWN_OPTION, World, call, parameters, public_
 EXAMPLES = int(os.environ.get("GEMINI_VISION_FUZZ_EXAMPLES", "12"))
 
 NASTY_NUMBERS = [0, -1, -5, 10**12, -(10**12), 0.5, -0.0, math.nan, math.inf, -math.inf, 1e308]
-NASTY_TEXT = ["", " ", "\n", "0", "-1", "none", "files/", "files/../x", "gs://", "\x00", "é" * 300]
+NASTY_TEXT = [
+    "",
+    " ",
+    "\n",
+    "0",
+    "-1",
+    "none",
+    "files/",
+    "files/../x",
+    "gs://",
+    "\x00",
+    "~no-such-user/x",
+]
+NASTY_TEXT += ["é" * 300]
 
 BAD_VALUES = st.one_of(
     st.none(),

@@ -111,7 +111,8 @@ def parse_offset(value: float | str | None, name: str) -> float | None:
         refuse(name, value, "seconds (a number >= 0), 'MM:SS', 'H:MM:SS' or None")
     if isinstance(value, (int, float)) and not 0 <= value <= MAX_MEDIA_S:
         raise InvalidRequestError(
-            f"{name} must be a number of seconds in [0, {MAX_MEDIA_S:g}], got {value!r}."
+            f"{name} must be a number of seconds >= 0 (at most {MAX_MEDIA_S:g}, a week), got "
+            f"{value!r}."
         )
     try:
         return parse_timestamp(value)

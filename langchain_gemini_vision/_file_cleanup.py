@@ -39,11 +39,11 @@ def _record(manager: GeminiFileManager, name: str, exc: BaseException) -> None:
         )
 
 
-def release(manager: GeminiFileManager, file: FileRef, *, delete: bool) -> None:
+def release(manager: GeminiFileManager, file: FileRef, *, delete: bool, keep: bool = False) -> None:
     """End this call's lease on ``file``; delete it when it was the last one and it is due."""
     name = name_of(file)
     key = lease_key(manager._endpoint, name)
-    if not LEASES.release(key, delete=delete):
+    if not LEASES.release(key, delete=delete, keep=keep):
         return
     try:
         manager.delete(name, missing_ok=True)
@@ -53,11 +53,13 @@ def release(manager: GeminiFileManager, file: FileRef, *, delete: bool) -> None:
         LEASES.deleted(key)
 
 
-async def arelease(manager: GeminiFileManager, file: FileRef, *, delete: bool) -> None:
+async def arelease(
+    manager: GeminiFileManager, file: FileRef, *, delete: bool, keep: bool = False
+) -> None:
     """Async twin of :func:`release` (the DELETE survives the task's cancellation)."""
     name = name_of(file)
     key = lease_key(manager._endpoint, name)
-    if not LEASES.release(key, delete=delete):
+    if not LEASES.release(key, delete=delete, keep=keep):
         return
     try:
         await shielded_delete(manager, name)

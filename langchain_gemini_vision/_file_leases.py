@@ -7,7 +7,8 @@ for its deletion when it releases; the DELETE is sent only when the *last* lease
 nothing is deleted under a live call. A name being deleted cannot be leased again: a call that
 looks it up then uploads its own copy instead. The table is process-wide (every
 ``GeminiFileManager`` of the process shares it, across threads and asyncio tasks), keyed by
-endpoint and file name.
+endpoint and file name. A call asked to keep its upload (``keep_upload=True``) reports the file to
+its caller, so a file any holder keeps is never deleted by another holder.
 
 **Across processes** there are no leases: the reuse index is per user and shared, but a lease
 would need a lock that outlives a crashed process. A call in another process that reuses a
@@ -47,6 +48,7 @@ class LeaseTable:
         self._holders: dict[str, int] = {}
         self._doomed: set[str] = set()
         self._deleting: set[str] = set()
+        self._kept: set[str] = set()
 
     def acquire(self, key: str) -> bool:
         """Take a lease; False when the file is being deleted (do not use it then)."""
@@ -56,14 +58,23 @@ class LeaseTable:
             self._holders[key] = self._holders.get(key, 0) + 1
             return True
 
-    def release(self, key: str, *, delete: bool) -> bool:
-        """Drop a lease (``delete``: this holder wants the file gone once nobody uses it).
+    def release(self, key: str, *, delete: bool, keep: bool = False) -> bool:
+        """Drop a lease.
+
+        Args:
+            key: The file's key.
+            delete: This holder created the file and wants it gone once nobody uses it.
+            keep: This holder was asked to keep the file (and reported it to its caller): then
+                it is never deleted through the table, whoever asks (keeping wins).
 
         Returns:
             True when the caller must delete the file now (and then call :meth:`deleted`).
         """
         with self._lock:
-            if delete:
+            if keep:
+                self._kept.add(key)
+                self._doomed.discard(key)
+            elif delete and key not in self._kept:
                 self._doomed.add(key)
             left = self._holders.get(key, 0) - 1
             if left > 0:

@@ -123,7 +123,7 @@ def routed_media(
         active = files.wait_until_active(uploaded, timeout=timeout)
         yield _with_file(prepared, active)
     finally:
-        release(files, uploaded, delete=created and delete_after)
+        release(files, uploaded, delete=created and delete_after, keep=not delete_after)
 
 
 @contextlib.asynccontextmanager
@@ -154,4 +154,4 @@ async def arouted_media(
         active = await files.await_until_active(uploaded, timeout=timeout)
         yield _with_file(prepared, active)
     finally:
-        await arelease(files, uploaded, delete=created and delete_after)
+        await arelease(files, uploaded, delete=created and delete_after, keep=not delete_after)

@@ -137,6 +137,32 @@ async def test_async_tasks_sharing_a_reused_upload_delete_it_once_after_the_last
     assert _deletes(server, name) == 1
 
 
+def test_a_call_keeping_a_shared_upload_keeps_it_whoever_created_it(
+    server: FakeGeminiServer,
+    llm: ChatGoogleGenerativeAI,
+    cache_dir: Path,
+    fake_time: FakeTime,
+    new_loader: Callable[[], GeminiFileLoader],
+    image: Path,
+) -> None:
+    dance = Choreography()
+    server.add_rule(handler=dance)
+    results: dict[str, Any] = {}
+    manager = GeminiFileManager(llm, cache_dir=cache_dir, sleep=fake_time.sleep)
+    keeper = GeminiFileLoader(str(image), manager=manager, delete_after=False)
+    first = threading.Thread(target=lambda: results.update(first=new_loader().load()))
+    first.start()
+    assert dance.first_in.wait(WAIT_S)
+    second = threading.Thread(target=lambda: results.update(second=keeper.load()))
+    second.start()
+    first.join(WAIT_S)
+    dance.go_second.set()
+    second.join(WAIT_S)
+    (doc,) = results["second"]
+    assert doc.metadata["gemini_file_name"] in server.files  # the keeper's file is still there
+    assert server.upload_bytes_received == image.stat().st_size
+
+
 def _failing_deletes_manager(
     server: FakeGeminiServer, llm: ChatGoogleGenerativeAI, cache_dir: Path, fake_time: FakeTime
 ) -> GeminiFileManager:
@@ -280,6 +306,17 @@ def test_lease_table_deletes_after_the_last_holder(
         elif table.release("k", delete=step[2]):
             due.append(i)
     assert due == ([] if deleted_at is None else [deleted_at])
+
+
+@pytest.mark.parametrize("keeper_first", [True, False])
+def test_a_kept_file_is_never_deleted_by_another_holder(keeper_first: bool) -> None:
+    table = LeaseTable()
+    assert table.acquire("k") and table.acquire("k")
+    releases = [{"delete": False, "keep": True}, {"delete": True}]
+    for options in releases if keeper_first else releases[::-1]:
+        assert not table.release("k", **options)  # type: ignore[arg-type]
+    assert table.acquire("k")
+    assert not table.release("k", delete=True)  # still kept
 
 
 def test_a_file_being_deleted_cannot_be_leased_again() -> None:

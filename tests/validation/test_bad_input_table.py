@@ -4,7 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from langchain_gemini_vision import ConfigurationError, InvalidRequestError
+from langchain_gemini_vision import (
+    ConfigurationError,
+    GeminiFileManager,
+    GeminiVisionError,
+    GeminiVisionToolkit,
+    InvalidRequestError,
+    caption_image,
+)
 
 from .bad_inputs import DOC, ROWS, Row, current_section, raised, render
 
@@ -30,3 +37,27 @@ def test_docs_reliability_shows_the_table_as_the_calls_raise_it() -> None:
     assert current_section(DOC.read_text(encoding="utf-8")) == render(), (
         "docs/reliability.md is out of date: run `.venv/bin/python -m tests.validation.bad_inputs`"
     )
+
+
+class _ClientWithKey:
+    """A wrong ``llm`` whose repr holds a key, as client objects' reprs often do."""
+
+    def __init__(self, key: str) -> None:
+        self.key = key
+
+    def __repr__(self) -> str:
+        return f"_ClientWithKey(api_key={self.key!r})"
+
+
+def test_a_refused_object_is_shown_by_type_never_by_its_repr() -> None:
+    key = "AIza" + "q" * 35  # key-shaped, built at run time (no key-like literal is tracked)
+    wrong = _ClientWithKey(key)
+    for call in (
+        lambda: caption_image(b"png", llm=wrong),
+        lambda: GeminiFileManager(wrong),
+        lambda: GeminiVisionToolkit(llm=wrong),
+    ):
+        with pytest.raises(GeminiVisionError) as info:
+            call()
+        assert key not in str(info.value)
+        assert "_ClientWithKey" in str(info.value)

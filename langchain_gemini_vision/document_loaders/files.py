@@ -20,22 +20,12 @@ from langchain_core.documents import Document
 from langchain_core.messages import BaseMessage, HumanMessage
 from langchain_google_genai import ChatGoogleGenerativeAI
 
+from .. import _validate as checks
 from .._arg_checks import check_gcs_uri, check_manager
 from .._client import model_name, resolve_llm
 from .._media import INLINE_LIMIT_BYTES, MediaPolicy, PreparedMedia, file_api_name, prepare_media
 from .._polling import PollPolicy
 from .._response import ModelReply, read_reply
-from .._validate import (
-    as_construction,
-    check_bool,
-    check_instance,
-    check_int,
-    check_llm,
-    check_number,
-    check_path,
-    check_text,
-    refuse,
-)
 from ..errors import MediaAccessError
 from ..files import GeminiFileManager, arouted_media, routed_media
 from ..types import GeminiFile
@@ -180,34 +170,36 @@ def _check_file_loader_args(args: dict[str, Any]) -> str | os.PathLike[str] | li
     Returns:
         ``sources``: one source, or a list (an iterator is read once, here).
     """
-    with as_construction("GeminiFileLoader"):
+    with checks.as_construction("GeminiFileLoader"):
         sources = args["sources"]
         if isinstance(sources, (str, os.PathLike)):
             listed: list[Any] = [sources]
         elif isinstance(sources, Iterable) and not isinstance(sources, (bytes, bytearray)):
             listed = sources = list(sources)
         else:
-            refuse("sources", sources, "a path, glob, URL or files/... name, or a list of them")
+            checks.refuse(
+                "sources", sources, "a path, glob, URL or files/... name, or a list of them"
+            )
         if not listed:
-            refuse("sources", sources, "at least one path, glob, URL or files/... name")
+            checks.refuse("sources", sources, "at least one path, glob, URL or files/... name")
         for i, source in enumerate(listed):
-            check_path(source, f"sources[{i}]", optional=False)
+            checks.check_path(source, f"sources[{i}]", optional=False)
             check_gcs_uri(source, f"sources[{i}]")
-        check_llm(args["llm"])
-        check_text(args["prompt"], "prompt")
+        checks.check_llm(args["llm"])
+        checks.check_text(args["prompt"], "prompt")
         prompts = args["prompts"]
         if prompts is not None and (
             not isinstance(prompts, Mapping)
             or not all(isinstance(k, str) and isinstance(v, str) for k, v in prompts.items())
         ):
-            refuse("prompts", prompts, "a mapping of kind names to prompt strings, or None")
+            checks.refuse("prompts", prompts, "a mapping of kind names to prompt strings, or None")
         for name in ("delete_after", "reuse", "continue_on_failure"):
-            check_bool(args[name], name)
-        check_int(args["max_concurrency"], "max_concurrency", low=1, high=64)
-        check_number(args["timeout"], "timeout", low=0, optional=True, unit="seconds")
-        check_instance(args["poll_policy"], "poll_policy", PollPolicy, "a PollPolicy")
-        check_path(args["cache_dir"], "cache_dir")
-        check_int(args["max_download_bytes"], "max_download_bytes", low=1)
+            checks.check_bool(args[name], name)
+        checks.check_int(args["max_concurrency"], "max_concurrency", low=1, high=64)
+        checks.check_number(args["timeout"], "timeout", low=0, optional=True, unit="seconds")
+        checks.check_instance(args["poll_policy"], "poll_policy", PollPolicy, "a PollPolicy")
+        checks.check_path(args["cache_dir"], "cache_dir")
+        checks.check_int(args["max_download_bytes"], "max_download_bytes", low=1)
         check_manager(args["manager"])
     return sources  # type: ignore[no-any-return]  # str, PathLike or list, as checked
 

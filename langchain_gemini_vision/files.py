@@ -22,7 +22,6 @@ import contextlib
 import functools
 import os
 import random
-import re
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from typing import Any, TypeVar
@@ -31,6 +30,12 @@ from langchain_google_genai import ChatGoogleGenerativeAI
 
 from ._client import genai_client, model_name, resolve_llm
 from ._clock import WallClock, utc_now
+from ._file_checks import (
+    MAX_PAGE_SIZE,
+    check_manager_args,
+    check_upload_args,
+    check_wait_args,
+)
 from ._file_cleanup import aprune, arelease, pending, prune, release
 from ._file_errors import delete_answer
 from ._file_index import FileIndex
@@ -42,18 +47,7 @@ from ._file_waiting import apoll_until_active, poll_until_active
 from ._media_routing import arouted_media, routed_media
 from ._polling import PollCallback, PollPolicy
 from ._retry import RetryPolicy
-from ._validate import (
-    CONSTRUCTION,
-    check_bool,
-    check_callable,
-    check_instance,
-    check_int,
-    check_llm,
-    check_number,
-    check_path,
-    check_text,
-    refuse,
-)
+from ._validate import check_bool, check_int
 from .types import GeminiFile
 
 __all__ = [
@@ -71,42 +65,6 @@ OWNED_PREFIX = "lcgv-"
 DEFAULT_ENDPOINT = "https://generativelanguage.googleapis.com"
 _ALL_FILES = "the project's files"
 _T = TypeVar("_T")
-
-
-MAX_PAGE_SIZE = 100
-"""The File API's largest page."""
-
-
-def _check_manager_args(args: dict[str, Any]) -> None:
-    """The constructor's arguments (raised as ``ConfigurationError``: fix the construction)."""
-    check_llm(args["llm"], error=CONSTRUCTION)
-    check_path(args["cache_dir"], "cache_dir", error=CONSTRUCTION)
-    check_bool(args["reuse"], "reuse", error=CONSTRUCTION)
-    check_number(args["reuse_margin_s"], "reuse_margin_s", low=0, error=CONSTRUCTION)
-    for name, kind in (("poll_policy", PollPolicy), ("retry_policy", RetryPolicy)):
-        check_instance(args[name], name, kind, f"a {kind.__name__}", error=CONSTRUCTION)
-    for name in ("sleep", "clock", "asleep", "now"):
-        check_callable(args[name], name, optional=False, error=CONSTRUCTION)
-    check_text(args["owned_prefix"], "owned_prefix", optional=False, error=CONSTRUCTION)
-
-
-_MIME = re.compile(r"[A-Za-z0-9][\w.+-]*/[A-Za-z0-9][\w.+-]*", re.ASCII)
-
-
-def _check_upload_args(
-    source: object, mime_type: object, display_name: object, on_progress: object, timeout: object
-) -> None:
-    if isinstance(source, (str, os.PathLike)):
-        check_path(source, "source", optional=False)
-    if mime_type is not None and not (isinstance(mime_type, str) and _MIME.fullmatch(mime_type)):
-        refuse("mime_type", mime_type, "a MIME type such as 'video/mp4', or None to sniff it")
-    check_instance(display_name, "display_name", str, "a string")
-    _check_wait_args(timeout, on_progress)
-
-
-def _check_wait_args(timeout: object, on_progress: object) -> None:
-    check_number(timeout, "timeout", low=0, optional=True, unit="seconds")
-    check_callable(on_progress, "on_progress")
 
 
 def _page_config(page_size: int, token: str | None) -> dict[str, Any]:
@@ -162,7 +120,7 @@ class GeminiFileManager:
         owned_prefix: str = OWNED_PREFIX,
         now: WallClock = utc_now,
     ) -> None:
-        _check_manager_args(locals())
+        check_manager_args(locals())
         self.llm = resolve_llm(llm)
         self.reuse = reuse
         self.reuse_margin_s = reuse_margin_s
@@ -340,7 +298,7 @@ class GeminiFileManager:
             UnsupportedMediaError: Not a type Gemini reads and no ``mime_type`` given.
             GeminiVisionError: The API refused the upload (quota, rate limit, ...).
         """
-        _check_upload_args(source, mime_type, display_name, on_progress, None)
+        check_upload_args(source, mime_type, display_name, on_progress, None)
         return upload_or_reuse(self, source, mime_type, display_name, on_progress)[0]
 
     def wait_until_active(
@@ -370,7 +328,7 @@ class GeminiFileManager:
             FileProcessingTimeout: Not ACTIVE before the deadline.
             MediaAccessError: Unknown file, or a file of another project.
         """
-        _check_wait_args(timeout, on_progress)
+        check_wait_args(timeout, on_progress)
         return poll_until_active(
             lambda name: self.client.files.get(name=name),
             file,
@@ -415,7 +373,7 @@ class GeminiFileManager:
             FileProcessingError: The server marked the file FAILED (it is deleted).
             FileProcessingTimeout: Not ACTIVE before the deadline (it is deleted).
         """
-        _check_upload_args(source, mime_type, display_name, on_progress, timeout)
+        check_upload_args(source, mime_type, display_name, on_progress, timeout)
         file, created = upload_or_reuse(self, source, mime_type, display_name, on_progress, True)
         try:
             yield self.wait_until_active(file, timeout=timeout)
@@ -505,7 +463,7 @@ class GeminiFileManager:
         is finalised; if the last chunk was already sent, the new file is deleted before the
         cancellation propagates. A cancelled upload is never retried.
         """
-        _check_upload_args(source, mime_type, display_name, on_progress, None)
+        check_upload_args(source, mime_type, display_name, on_progress, None)
         return (await aupload_or_reuse(self, source, mime_type, display_name, on_progress))[0]
 
     async def await_until_active(
@@ -516,7 +474,7 @@ class GeminiFileManager:
         on_progress: PollCallback | None = None,
     ) -> GeminiFile:
         """Async twin of :meth:`wait_until_active`."""
-        _check_wait_args(timeout, on_progress)
+        check_wait_args(timeout, on_progress)
         return await apoll_until_active(
             lambda name: self.client.aio.files.get(name=name),
             file,
@@ -538,7 +496,7 @@ class GeminiFileManager:
         on_progress: ProgressCallback | None = None,
     ) -> AsyncIterator[GeminiFile]:
         """Async twin of :meth:`temporary` (also deletes when the task is cancelled)."""
-        _check_upload_args(source, mime_type, display_name, on_progress, timeout)
+        check_upload_args(source, mime_type, display_name, on_progress, timeout)
         file, created = await aupload_or_reuse(
             self, source, mime_type, display_name, on_progress, True
         )

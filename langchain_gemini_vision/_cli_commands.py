@@ -287,7 +287,7 @@ def _print_files(ctx: Context, files: list[GeminiFile]) -> None:
 
 
 def cmd_files(ctx: Context) -> int:
-    """``files ls|upload|wait|rm``."""
+    """``files ls|upload|wait|rm|prune``."""
     a = ctx.args
     manager = ctx.manager()
     action = a.files_command
@@ -315,6 +315,15 @@ def cmd_files(ctx: Context) -> int:
                     manager.wait_until_active(name, timeout=a.timeout, on_progress=bar.poll)
                 )
         _print_files(ctx, ready)
+    elif action == "prune":
+        pruned = manager.prune_orphans()
+        left = manager.pending_deletions()
+        if ctx.as_json:
+            ctx.print_json({"deleted": pruned, "still_pending": left})
+        else:
+            for name in pruned:
+                ctx.print(f"{name}  deleted")
+            ctx.note(f"{len(pruned)} deleted, {len(left)} still pending")
     else:
         return _files_rm(ctx, manager)
     return EXIT_OK

@@ -13,6 +13,7 @@ from typing import Any
 from google import genai
 from langchain_google_genai import ChatGoogleGenerativeAI
 
+from ._validate import CONSTRUCTION, as_construction, check_text
 from .errors import ConfigurationError
 
 DEFAULT_MODEL = "gemini-3.5-flash"
@@ -55,6 +56,8 @@ def build_llm(
     Raises:
         ConfigurationError: No key was given and none is in the environment.
     """
+    for name, value in (("model", model), ("api_key", api_key), ("base_url", base_url)):
+        check_text(value, name, error=CONSTRUCTION)
     key = api_key or api_key_from_env()
     if not key:
         raise ConfigurationError(
@@ -67,11 +70,12 @@ def build_llm(
     if url:
         options["base_url"] = url
     options.update(kwargs)
-    return ChatGoogleGenerativeAI(
-        model=model or default_model_name(),
-        google_api_key=key,
-        **options,
-    )
+    with as_construction("build_llm"):
+        return ChatGoogleGenerativeAI(
+            model=model or default_model_name(),
+            google_api_key=key,
+            **options,
+        )
 
 
 def resolve_llm(llm: ChatGoogleGenerativeAI | None) -> ChatGoogleGenerativeAI:

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 from ._clock import as_utc
 from ._file_events import upload_reporter
 from ._file_index import FileIndex
+from ._file_leases import LEASES, lease_key
 from ._file_source import (
     ProgressCallback,
     ProgressReader,
@@ -46,14 +47,24 @@ def upload_or_reuse(
     mime_type: str | None,
     display_name: str | None,
     on_progress: ProgressCallback | None,
+    lease: bool = False,
 ) -> tuple[GeminiFile, bool]:
-    """Upload or reuse; the flag says whether this call created the file."""
+    """Upload or reuse; the flag says whether this call created the file.
+
+    With ``lease`` the returned file is leased (see ``_file_leases``): the caller must release it.
+    """
     src = open_source(source, mime_type=mime_type)
     try:
         if manager.reuse:
             key, name = _reuse_lookup(manager, src)
-            if name is not None:
-                found, stale = _reuse_verdict(manager, src, _get_or_error(manager, name))
+            if name is not None and _take_lease(manager, name, lease):
+                # Leased before the check, so it cannot be deleted between check and use.
+                found: GeminiFile | None = None
+                try:
+                    found, stale = _reuse_verdict(manager, src, _get_or_error(manager, name))
+                finally:
+                    if found is None:
+                        _drop_lease(manager, name, lease)
                 if stale:
                     manager._index.forget(key=key)
                 if found is not None:
@@ -62,6 +73,7 @@ def upload_or_reuse(
         uploaded = manager._retrying(
             lambda _: _transfer(manager, src, display_name, report, None), src.label, "upload"
         )
+        _take_lease(manager, uploaded.name, lease)
         return uploaded, True
     finally:
         src.cleanup()
@@ -73,18 +85,24 @@ async def aupload_or_reuse(
     mime_type: str | None,
     display_name: str | None,
     on_progress: ProgressCallback | None,
+    lease: bool = False,
 ) -> tuple[GeminiFile, bool]:
     """Async twin of :func:`upload_or_reuse`."""
     src = await _aopen_source(source, mime_type)
     try:
         if manager.reuse:
             key, name = await asyncio.to_thread(_reuse_lookup, manager, src)
-            if name is not None:
+            if name is not None and _take_lease(manager, name, lease):
+                found = None
                 try:
-                    remote: GeminiFile | GeminiVisionError = await manager.aget(name)
-                except GeminiVisionError as exc:
-                    remote = exc
-                found, stale = _reuse_verdict(manager, src, remote)
+                    try:
+                        remote: GeminiFile | GeminiVisionError = await manager.aget(name)
+                    except GeminiVisionError as exc:
+                        remote = exc
+                    found, stale = _reuse_verdict(manager, src, remote)
+                finally:
+                    if found is None:
+                        await _adrop_lease(manager, name, lease)
                 if stale:
                     await asyncio.to_thread(manager._index.forget, key=key)
                 if found is not None:
@@ -93,6 +111,7 @@ async def aupload_or_reuse(
         uploaded = await manager._aretrying(
             lambda _: _atransfer(manager, src, display_name, report), src.label, "upload"
         )
+        _take_lease(manager, uploaded.name, lease)  # no await since the upload: cancel-safe
         return uploaded, True
     finally:
         src.cleanup()
@@ -110,6 +129,26 @@ async def shielded_delete(manager: GeminiFileManager, file: FileRef) -> None:
 
 
 # ---- the upload's steps (shared by both uploaders) ---------------------------------------------
+
+
+def _take_lease(manager: GeminiFileManager, name: str, lease: bool) -> bool:
+    """Lease ``name`` when asked; False when it is being deleted (then it is not reused)."""
+    return not lease or LEASES.acquire(lease_key(manager._endpoint, name))
+
+
+def _drop_lease(manager: GeminiFileManager, name: str, lease: bool) -> None:
+    """Give back the lease taken for the reuse check of a file that was not reused."""
+    if lease:
+        from ._file_cleanup import release  # on use: it imports this module
+
+        release(manager, name, delete=False)
+
+
+async def _adrop_lease(manager: GeminiFileManager, name: str, lease: bool) -> None:
+    if lease:
+        from ._file_cleanup import arelease
+
+        await arelease(manager, name, delete=False)
 
 
 def _reuse_key(manager: GeminiFileManager, src: UploadSource) -> str:

@@ -18,8 +18,11 @@ import os
 import re
 from typing import Any
 
-from ._imaging import normalise_media_resolution
-from .errors import InvalidRequestError
+from PIL import UnidentifiedImageError
+
+from ._arg_checks import check_resolution
+from ._validate import check_text, refuse
+from .errors import InvalidRequestError, MediaAccessError, UnsupportedMediaError
 
 TOKENS_PER_TILE = 258
 """Vision guide: every tile (and every small image) costs 258 tokens."""
@@ -61,6 +64,21 @@ def _image_size(image: Any) -> tuple[int, int]:
         f"Cannot read an image size from a {type(image).__name__}; pass (width, height), a PIL "
         "image, bytes or a path."
     )
+
+
+def _readable_size(image: Any) -> tuple[int, int]:
+    """:func:`_image_size`, with what can go wrong reading it as typed errors."""
+    if isinstance(image, tuple) and (
+        len(image) != 2
+        or not all(isinstance(v, int) and not isinstance(v, bool) and v > 0 for v in image)
+    ):
+        refuse("image", image, "(width, height) as two integers > 0, or an image")
+    try:
+        return _image_size(image)
+    except UnidentifiedImageError as exc:
+        raise UnsupportedMediaError("image is not a picture Pillow can read.") from exc
+    except (OSError, ValueError) as exc:  # missing path, a folder, a NUL in the path
+        raise MediaAccessError(f"Cannot read image: {exc}.", rule="unreadable") from exc
 
 
 def _tiles(width: int, height: int, tile: float) -> int:
@@ -115,10 +133,11 @@ def estimate_image_tokens(image: Any, model: str, *, media_resolution: str | Non
     Raises:
         InvalidRequestError: Unknown resolution, or one without a documented token count.
     """
-    resolution = normalise_media_resolution(media_resolution)
+    check_text(model, "model", optional=False)
+    resolution = check_resolution(media_resolution)
     generation = model_generation(model)
     if generation is not None and generation[0] < 3:
-        width, height = _image_size(image)
+        width, height = _readable_size(image)
         if generation[0] == 1 and generation[1] < 5:
             return TOKENS_PER_TILE  # vision guide: Gemini 1.0 Pro Vision, 258 per image
         if generation[0] == 1:

@@ -8,7 +8,6 @@ do and build their answer with :func:`_with_file`.
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import logging
 from collections.abc import AsyncIterator, Iterator
@@ -17,8 +16,9 @@ from typing import TYPE_CHECKING
 
 from langchain_google_genai import ChatGoogleGenerativeAI
 
+from ._file_cleanup import arelease, release
 from ._file_source import ProgressCallback, UploadInput
-from ._file_uploading import aupload_or_reuse, shielded_delete, upload_or_reuse
+from ._file_uploading import aupload_or_reuse, upload_or_reuse
 from ._media import PreparedMedia, file_api_name, kind_of_mime
 from .types import GeminiFile
 
@@ -72,23 +72,6 @@ def _upload_args(prepared: PreparedMedia) -> tuple[UploadInput, str | None]:
     return prepared.data, mime
 
 
-def _cleanup_delete(files: GeminiFileManager, file: GeminiFile) -> None:
-    # Runs in a finally: a failed delete must not mask the error that got us here.
-    try:
-        files.delete(file, missing_ok=True)
-    except Exception as exc:
-        logger.warning("Could not delete temporary upload %s: %s", file.name, exc)
-
-
-async def _acleanup_delete(files: GeminiFileManager, file: GeminiFile) -> None:
-    try:
-        await shielded_delete(files, file)
-    except asyncio.CancelledError:
-        raise
-    except Exception as exc:
-        logger.warning("Could not delete temporary upload %s: %s", file.name, exc)
-
-
 @contextlib.contextmanager
 def routed_media(
     prepared: PreparedMedia,
@@ -106,7 +89,9 @@ def routed_media(
       ``gemini_file`` (with ``video_duration_s``) are filled in.
     - A local path or data over the inline limit: uploaded (or reused by content), waited for
       until ACTIVE, yielded with ``file_uri``; deleted on exit when this call uploaded it and
-      ``delete_after`` is True.
+      ``delete_after`` is True. The file is leased while the block runs (see ``_file_leases``):
+      a temporary upload another call reuses is deleted only after the last of them exits, and
+      a DELETE that keeps failing is recorded for ``GeminiFileManager.prune_orphans()``.
     - Anything else (small inline data, YouTube, gs://): yielded unchanged, unless
       ``upload_inline`` asks to upload small inline data too (``GeminiFileLoader`` does).
 
@@ -133,13 +118,14 @@ def routed_media(
     if isinstance(route, str):
         yield _with_file(prepared, files.wait_until_active(files.get(route), timeout=timeout))
         return
-    uploaded, created = upload_or_reuse(files, *_upload_args(prepared), None, on_progress)
+    uploaded, created = upload_or_reuse(
+        files, *_upload_args(prepared), None, on_progress, lease=True
+    )
     try:
         active = files.wait_until_active(uploaded, timeout=timeout)
         yield _with_file(prepared, active)
     finally:
-        if created and delete_after:
-            _cleanup_delete(files, uploaded)
+        release(files, uploaded, delete=created and delete_after, keep=not delete_after)
 
 
 @contextlib.asynccontextmanager
@@ -163,10 +149,11 @@ async def arouted_media(
         active = await files.await_until_active(await files.aget(route), timeout=timeout)
         yield _with_file(prepared, active)
         return
-    uploaded, created = await aupload_or_reuse(files, *_upload_args(prepared), None, on_progress)
+    uploaded, created = await aupload_or_reuse(
+        files, *_upload_args(prepared), None, on_progress, lease=True
+    )
     try:
         active = await files.await_until_active(uploaded, timeout=timeout)
         yield _with_file(prepared, active)
     finally:
-        if created and delete_after:
-            await _acleanup_delete(files, uploaded)
+        await arelease(files, uploaded, delete=created and delete_after, keep=not delete_after)

@@ -14,12 +14,14 @@ near 8% of the time already spent (0.5 s at first, ~1.7 s at 15 s, ~2.9 s at 30 
 
 from __future__ import annotations
 
+import functools
 import random
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from ._validate import CONSTRUCTION, check_number
 from .errors import FileProcessingError, FileProcessingTimeout
 from .types import GeminiFile
 
@@ -28,6 +30,10 @@ _MB = 1_000_000
 # HTTP statuses worth retrying while polling: rate limits and transient server trouble.
 TRANSIENT_STATUSES = frozenset({408, 429, 500, 502, 503, 504})
 _DEADLINE_SLACK_S = 1e-3
+
+
+MAX_MULTIPLIER = 1000.0
+"""Largest backoff growth per step a policy accepts (beyond it the first retry waits the max)."""
 
 
 @dataclass(frozen=True)
@@ -58,14 +64,15 @@ class PollPolicy:
     max_timeout_s: float = 1800.0
 
     def __post_init__(self) -> None:
-        if self.first_interval_s <= 0 or self.max_interval_s < self.first_interval_s:
-            raise ValueError("PollPolicy needs 0 < first_interval_s <= max_interval_s.")
-        if self.multiplier < 1:
-            raise ValueError("PollPolicy.multiplier must be >= 1.")
-        if not 0 <= self.jitter < 1:
-            raise ValueError("PollPolicy.jitter must be in [0, 1).")
-        if self.timeout_s is not None and self.timeout_s < 0:
-            raise ValueError("PollPolicy.timeout_s must be >= 0.")
+        number = functools.partial(check_number, error=CONSTRUCTION, unit="seconds")
+        number(self.timeout_s, "PollPolicy.timeout_s", low=0, optional=True)
+        number(self.first_interval_s, "PollPolicy.first_interval_s", low=0, low_open=True)
+        number(self.max_interval_s, "PollPolicy.max_interval_s", low=self.first_interval_s)
+        number(self.multiplier, "PollPolicy.multiplier", low=1, high=MAX_MULTIPLIER, unit="")
+        number(self.jitter, "PollPolicy.jitter", low=0, high=1, high_open=True, unit="")
+        number(self.base_timeout_s, "PollPolicy.base_timeout_s", low=0)
+        number(self.timeout_per_100mb_s, "PollPolicy.timeout_per_100mb_s", low=0)
+        number(self.max_timeout_s, "PollPolicy.max_timeout_s", low=0)
 
     def deadline_for(self, size_bytes: int | None, timeout: float | None = None) -> float:
         """Seconds to wait for a file of ``size_bytes`` (an explicit ``timeout`` wins).

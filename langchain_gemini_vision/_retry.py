@@ -8,10 +8,12 @@ so they cannot drift apart. Nothing here does I/O or sleeps.
 
 from __future__ import annotations
 
+import functools
 import random
 from dataclasses import dataclass
 
-from ._polling import error_status, is_transient, retry_delay_s
+from ._polling import MAX_MULTIPLIER, error_status, is_transient, retry_delay_s
+from ._validate import CONSTRUCTION, check_int, check_number
 
 
 @dataclass(frozen=True)
@@ -44,14 +46,12 @@ class RetryPolicy:
     jitter: float = 0.1
 
     def __post_init__(self) -> None:
-        if self.attempts < 1:
-            raise ValueError("RetryPolicy.attempts must be >= 1 (1 means: never retry).")
-        if self.first_delay_s < 0 or self.max_delay_s < self.first_delay_s:
-            raise ValueError("RetryPolicy needs 0 <= first_delay_s <= max_delay_s.")
-        if self.multiplier < 1:
-            raise ValueError("RetryPolicy.multiplier must be >= 1.")
-        if not 0 <= self.jitter < 1:
-            raise ValueError("RetryPolicy.jitter must be in [0, 1).")
+        number = functools.partial(check_number, error=CONSTRUCTION, unit="seconds")
+        check_int(self.attempts, "RetryPolicy.attempts", low=1, high=100, error=CONSTRUCTION)
+        number(self.first_delay_s, "RetryPolicy.first_delay_s", low=0)
+        number(self.max_delay_s, "RetryPolicy.max_delay_s", low=self.first_delay_s)
+        number(self.multiplier, "RetryPolicy.multiplier", low=1, high=MAX_MULTIPLIER, unit="")
+        number(self.jitter, "RetryPolicy.jitter", low=0, high=1, high_open=True, unit="")
 
     def backoff(self, retry_index: int, rng: random.Random | None = None) -> float:
         """The wait before retry number ``retry_index`` (0-based) when the server named none.

@@ -7,13 +7,13 @@ capability share one typed list of options (and their defaults live in one place
 
 from __future__ import annotations
 
-import math
 import sys
 from dataclasses import dataclass
 from typing import Any, TypedDict
 
 from ._imaging import normalise_media_resolution
 from ._timestamps import duration_string, parse_timestamp
+from ._validate import check_bool, check_keywords, check_text, refuse
 from ._windows import DEFAULT_CONTEXT_TOKENS, default_window_s, estimate_video_tokens, fit_fps
 from .errors import InvalidRequestError
 from .types import format_timestamp
@@ -41,6 +41,8 @@ __all__ = [
 ]
 
 MAX_FPS = 24.0
+MAX_MEDIA_S = 7 * 24 * 3600.0
+"""Longest duration or offset accepted (a week; YouTube's own limit is 12 hours)."""
 OFFSET_TOLERANCE_S = 1.0
 """Offsets up to this far past a known end are accepted (rounding in durations)."""
 
@@ -79,6 +81,10 @@ class VideoKwargs(ClipKwargs, total=False):
     keep_upload: bool
 
 
+CLIP_OPTIONS = frozenset(VideoKwargs.__optional_keys__ | VideoKwargs.__required_keys__)
+"""Every option name :func:`make_clip_options` takes."""
+
+
 @dataclass(frozen=True)
 class ClipOptions:
     """Checked :class:`VideoKwargs` (offsets in seconds, resolution as the API enum name)."""
@@ -101,8 +107,13 @@ def parse_offset(value: float | str | None, name: str) -> float | None:
     """
     if value is None:
         return None
-    if isinstance(value, (int, float)) and not isinstance(value, bool) and value < 0:
-        raise InvalidRequestError(f"{name} must be >= 0 seconds, got {value!r}.")
+    if isinstance(value, bool) or not isinstance(value, (int, float, str)):
+        refuse(name, value, "seconds (a number >= 0), 'MM:SS', 'H:MM:SS' or None")
+    if isinstance(value, (int, float)) and not 0 <= value <= MAX_MEDIA_S:
+        raise InvalidRequestError(
+            f"{name} must be a number of seconds >= 0 (at most {MAX_MEDIA_S:g}, a week), got "
+            f"{value!r}."
+        )
     try:
         return parse_timestamp(value)
     except ValueError as exc:
@@ -132,11 +143,11 @@ def _check_duration(duration_s: float | None) -> float | None:
     if (
         isinstance(duration_s, bool)
         or not isinstance(duration_s, (int, float))
-        or not math.isfinite(duration_s)
-        or duration_s <= 0
+        or not 0 < duration_s <= MAX_MEDIA_S
     ):
         raise InvalidRequestError(
-            f"duration_s must be the video's length in seconds (> 0), got {duration_s!r}."
+            f"duration_s must be the video's length in seconds, in (0, {MAX_MEDIA_S:g}], got "
+            f"{duration_s!r}."
         )
     return float(duration_s)
 
@@ -150,13 +161,20 @@ def make_clip_options(
     language: str | None = None,
     duration_s: float | None = None,
     keep_upload: bool = False,
+    **unknown: object,
 ) -> ClipOptions:
     """Check the options every video function shares, before any I/O.
 
     Raises:
-        InvalidRequestError: Negative or reversed offsets, fps out of (0, 24], an unknown
-            resolution or a duration that is not a positive number of seconds.
+        InvalidRequestError: An unknown option, negative or reversed offsets, fps out of
+            (0, 24], an unknown resolution, a blank language or a duration that is not a
+            positive number of seconds.
     """
+    check_keywords(unknown, CLIP_OPTIONS, "The video options")
+    check_text(language, "language")
+    check_bool(keep_upload, "keep_upload")
+    if media_resolution is not None and not isinstance(media_resolution, str):
+        refuse("media_resolution", media_resolution, "'low', 'medium', 'high' or None")
     start_s = parse_offset(start, "start")
     end_s = parse_offset(end, "end")
     if start_s is not None and end_s is not None and end_s <= start_s:
@@ -170,9 +188,9 @@ def make_clip_options(
         end_s=end_s,
         fps=check_fps(fps),
         media_resolution=normalise_media_resolution(media_resolution),
-        language=language.strip() if language and language.strip() else None,
+        language=language.strip() if language else None,
         duration_s=_check_duration(duration_s),
-        keep_upload=bool(keep_upload),
+        keep_upload=keep_upload,
     )
 
 

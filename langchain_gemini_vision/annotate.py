@@ -7,8 +7,10 @@ import math
 import os
 from typing import Any
 
-from PIL import Image, ImageDraw, ImageFont, ImageOps
+from PIL import Image, ImageDraw, ImageFont, ImageOps, UnidentifiedImageError
 
+from ._validate import check_instance, check_int, check_number, check_path, refuse
+from .errors import MediaAccessError, UnsupportedMediaError
 from .geometry import mask_array
 from .types import BoundingBox, DetectionResult
 
@@ -33,18 +35,44 @@ PALETTE: tuple[tuple[int, int, int], ...] = (
 )
 
 ImageLike = Image.Image | bytes | str | os.PathLike[str]
+_MAX_STROKE = 10_000
+"""Largest line width or font size in pixels (beyond it the drawing would cover any image)."""
 
 
 def _open_upright(image: ImageLike) -> Image.Image:
-    if isinstance(image, Image.Image):
-        opened = image
-    elif isinstance(image, bytes | bytearray):
-        opened = Image.open(io.BytesIO(image))
-    else:
-        opened = Image.open(os.fspath(image))
-    # The result's pixels are those of the upright image, so draw on the upright image too.
-    upright = ImageOps.exif_transpose(opened)
-    return upright.convert("RGB")
+    try:
+        if isinstance(image, Image.Image):
+            opened = image
+        elif isinstance(image, bytes | bytearray):
+            opened = Image.open(io.BytesIO(image))
+        else:
+            opened = Image.open(os.fspath(image))
+        # The result's pixels are those of the upright image, so draw on the upright image too.
+        upright = ImageOps.exif_transpose(opened)
+        return upright.convert("RGB")
+    except UnidentifiedImageError as exc:
+        raise UnsupportedMediaError(
+            "annotate_image could not read image as a picture; pass the PIL image, bytes or "
+            "path of the image that was analysed."
+        ) from exc
+    except OSError as exc:  # a missing, unreadable or truncated file
+        raise MediaAccessError(
+            f"annotate_image could not read the image ({exc}); check the path or the bytes.",
+            rule="unreadable",
+        ) from exc
+
+
+def _check_annotate_args(
+    image: object, result: object, line_width: object, font_size: object, mask_opacity: object
+) -> None:
+    if isinstance(image, (str, os.PathLike)):
+        check_path(image, "image", optional=False)
+    elif not isinstance(image, (Image.Image, bytes, bytearray)):
+        refuse("image", image, "a PIL image, bytes or a path")
+    check_instance(result, "result", DetectionResult, "a DetectionResult", optional=False)
+    check_int(line_width, "line_width", low=1, high=_MAX_STROKE, optional=True)
+    check_int(font_size, "font_size", low=1, high=_MAX_STROKE, optional=True)
+    check_number(mask_opacity, "mask_opacity", low=0, high=1)
 
 
 def _text_colour(fill: tuple[int, int, int]) -> tuple[int, int, int]:
@@ -136,7 +164,13 @@ def annotate_image(
 
     Returns:
         A new RGB image.
+
+    Raises:
+        InvalidRequestError: An argument of the wrong type or out of range.
+        UnsupportedMediaError: ``image`` is not a picture.
+        MediaAccessError: ``image`` is a path that cannot be read.
     """
+    _check_annotate_args(image, result, line_width, font_size, mask_opacity)
     canvas = _open_upright(image)
     width, height = canvas.size
     sx = width / result.image_width if result.image_width else 1.0

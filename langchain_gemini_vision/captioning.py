@@ -16,6 +16,7 @@ from typing import Any, Literal, cast
 from langchain_core.messages import BaseMessage, HumanMessage
 from langchain_google_genai import ChatGoogleGenerativeAI
 
+from ._arg_checks import check_image_call, check_media_list
 from ._client import model_name, resolve_llm
 from ._generation import ainvoke_model, invoke_model
 from ._imaging import (
@@ -29,6 +30,7 @@ from ._imaging import (
 )
 from ._media import MediaInput, MediaPolicy, PreparedMedia
 from ._response import read_reply
+from ._validate import check_text
 from .errors import InvalidRequestError, ResponseParseError
 from .types import CaptionResult
 
@@ -181,6 +183,19 @@ def finish_caption(
     return CaptionResult(text=text, model=reply.model, usage=reply.usage, warnings=warnings)
 
 
+def _check_caption_args(images: object, prompt: object, style: object) -> list[MediaInput]:
+    """Check every argument of a captioning call (cheap type and range tests, no I/O)."""
+    refs = as_image_list(images)  # type: ignore[arg-type]  # checked just below
+    check_media_list(refs, "images")
+    if prompt is not None and not isinstance(prompt, str):
+        check_text(prompt, "prompt")
+    if not isinstance(style, str):
+        raise InvalidRequestError(
+            f"Unknown caption style {style!r}; use one of {sorted(STYLE_PROMPTS)} or pass prompt=."
+        )
+    return refs
+
+
 def _request_builder(
     images: list[MediaInput], style: str, prompt: str | None, media_resolution: str | None
 ) -> Callable[[Sequence[PreparedMedia]], CaptionRequest]:
@@ -230,7 +245,10 @@ def caption_image(
         MediaTooLargeError: The images together exceed the 20 MB inline limit.
         ResponseBlockedError: Gemini blocked the request or answer.
     """
-    refs = as_image_list(images)
+    refs = _check_caption_args(images, prompt, style)
+    check_image_call(
+        llm=llm, media_resolution=media_resolution, max_image_side=max_image_side, policy=policy
+    )
     build = _request_builder(refs, style, prompt, media_resolution)
     model = resolve_llm(llm)
     prepared = prepare_images(refs, policy=policy, max_image_side=max_image_side)
@@ -252,7 +270,10 @@ async def acaption_image(
     policy: MediaPolicy | None = None,
 ) -> CaptionResult:
     """Async twin of :func:`caption_image` (same arguments, result and errors)."""
-    refs = as_image_list(images)
+    refs = _check_caption_args(images, prompt, style)
+    check_image_call(
+        llm=llm, media_resolution=media_resolution, max_image_side=max_image_side, policy=policy
+    )
     build = _request_builder(refs, style, prompt, media_resolution)
     model = resolve_llm(llm)
     prepared = await aprepare_images(refs, policy=policy, max_image_side=max_image_side)

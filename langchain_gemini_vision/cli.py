@@ -193,7 +193,8 @@ def _add_files(sub: _Sub, common: argparse.ArgumentParser) -> None:
             "examples:\n"
             "  gemini-vision files upload talk.mp4          upload, then wait until ACTIVE\n"
             "  gemini-vision files wait files/abc123 --timeout 600\n"
-            "  gemini-vision files rm files/abc123"
+            "  gemini-vision files rm files/abc123\n"
+            "  gemini-vision files prune                     delete uploads left by failed deletes"
         ),
     )
     files = p.add_subparsers(dest="files_command", metavar="ACTION", required=True)
@@ -224,6 +225,15 @@ def _add_files(sub: _Sub, common: argparse.ArgumentParser) -> None:
         "rm", parents=[common], help="delete files", description="Delete files (gone is fine)."
     )
     rm.add_argument("names", nargs="*", metavar="NAME", help="files/<id> or its URI")
+    files.add_parser(
+        "prune",
+        parents=[common],
+        help="delete temporary uploads whose deletion failed earlier",
+        description=_wrap(
+            "Delete the temporary uploads whose DELETE kept failing (recorded in the cache "
+            "folder, next to the reuse index), and forget their records."
+        ),
+    )
     rm.add_argument("--owned", action="store_true", help="delete every file this library uploaded")
 
 

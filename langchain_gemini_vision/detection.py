@@ -16,6 +16,7 @@ from typing import Any
 from langchain_core.messages import BaseMessage, HumanMessage
 from langchain_google_genai import ChatGoogleGenerativeAI
 
+from ._arg_checks import check_image_call, check_image_size, check_media, check_target
 from ._client import model_name, resolve_llm
 from ._generation import ainvoke_model, invoke_model
 from ._imaging import (
@@ -28,6 +29,7 @@ from ._imaging import (
 from ._media import MediaInput, MediaPolicy, PreparedMedia
 from ._parsing import extract_json, unwrap_list
 from ._response import read_reply
+from ._validate import check_bool, check_int
 from .errors import InvalidRequestError, ResponseParseError
 from .geometry import DisplaySize, SizeLike, box_from_gemini, display_size, mask_from_gemini
 from .types import Detection, DetectionResult
@@ -93,10 +95,18 @@ def normalise_target(target: Target) -> str | list[str]:
 
 
 def _check_max_objects(max_objects: int) -> None:
-    if not 1 <= max_objects <= MAX_MAX_OBJECTS:
-        raise InvalidRequestError(
-            f"max_objects must be between 1 and {MAX_MAX_OBJECTS}, got {max_objects}."
-        )
+    check_int(max_objects, "max_objects", low=1, high=MAX_MAX_OBJECTS)
+
+
+def _check_detect_args(
+    image: object, target: object, max_objects: object, with_masks: object, image_size: object
+) -> None:
+    """Check the arguments only detection takes (cheap type and range tests, no I/O)."""
+    check_media(image, "image")
+    check_target(target)
+    check_int(max_objects, "max_objects", low=1, high=MAX_MAX_OBJECTS)
+    check_bool(with_masks, "with_masks")
+    check_image_size(image_size)
 
 
 def default_label_for(target: str | list[str]) -> str:
@@ -452,6 +462,10 @@ def detect_objects(
         ResponseBlockedError: Gemini blocked the request or answer.
         ResponseParseError: The answer cannot be parsed (``raw_text`` holds it).
     """
+    _check_detect_args(image, target, max_objects, with_masks, image_size)
+    check_image_call(
+        llm=llm, media_resolution=media_resolution, max_image_side=max_image_side, policy=policy
+    )
     build = _request_builder(target, max_objects, with_masks, media_resolution, image_size)
     model = resolve_llm(llm)
     prepared = prepare_images([image], policy=policy, max_image_side=max_image_side)
@@ -474,6 +488,10 @@ async def adetect_objects(
     policy: MediaPolicy | None = None,
 ) -> DetectionResult:
     """Async twin of :func:`detect_objects` (same arguments, result and errors)."""
+    _check_detect_args(image, target, max_objects, with_masks, image_size)
+    check_image_call(
+        llm=llm, media_resolution=media_resolution, max_image_side=max_image_side, policy=policy
+    )
     build = _request_builder(target, max_objects, with_masks, media_resolution, image_size)
     model = resolve_llm(llm)
     prepared = await aprepare_images([image], policy=policy, max_image_side=max_image_side)

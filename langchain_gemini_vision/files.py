@@ -30,16 +30,24 @@ from langchain_google_genai import ChatGoogleGenerativeAI
 
 from ._client import genai_client, model_name, resolve_llm
 from ._clock import WallClock, utc_now
+from ._file_checks import (
+    MAX_PAGE_SIZE,
+    check_manager_args,
+    check_upload_args,
+    check_wait_args,
+)
+from ._file_cleanup import aprune, arelease, pending, prune, release
 from ._file_errors import delete_answer
 from ._file_index import FileIndex
 from ._file_refs import FileRef, name_of
 from ._file_retrying import aretrying, retrying
 from ._file_source import ProgressCallback, UploadInput
-from ._file_uploading import aupload_or_reuse, shielded_delete, upload_or_reuse
+from ._file_uploading import aupload_or_reuse, upload_or_reuse
 from ._file_waiting import apoll_until_active, poll_until_active
 from ._media_routing import arouted_media, routed_media
 from ._polling import PollCallback, PollPolicy
 from ._retry import RetryPolicy
+from ._validate import check_bool, check_int
 from .types import GeminiFile
 
 __all__ = [
@@ -112,6 +120,7 @@ class GeminiFileManager:
         owned_prefix: str = OWNED_PREFIX,
         now: WallClock = utc_now,
     ) -> None:
+        check_manager_args(locals())
         self.llm = resolve_llm(llm)
         self.reuse = reuse
         self.reuse_margin_s = reuse_margin_s
@@ -197,6 +206,7 @@ class GeminiFileManager:
             GeminiVisionError: The API refused the listing (rate limit, server error), or the
                 network failed, more often than the retry policy allows.
         """
+        check_int(page_size, "page_size", low=1, high=MAX_PAGE_SIZE)
         token: str | None = None
         while True:
             # Pages are fetched one by one, so a failed page is retried on its own.
@@ -225,6 +235,7 @@ class GeminiFileManager:
             ConfigurationError: The API key was rejected.
             MediaAccessError: The file is not accessible and ``missing_ok`` is False.
         """
+        check_bool(missing_ok, "missing_ok")
         name = name_of(file)
         self._index.forget(name=name)
 
@@ -287,6 +298,7 @@ class GeminiFileManager:
             UnsupportedMediaError: Not a type Gemini reads and no ``mime_type`` given.
             GeminiVisionError: The API refused the upload (quota, rate limit, ...).
         """
+        check_upload_args(source, mime_type, display_name, on_progress, None)
         return upload_or_reuse(self, source, mime_type, display_name, on_progress)[0]
 
     def wait_until_active(
@@ -316,6 +328,7 @@ class GeminiFileManager:
             FileProcessingTimeout: Not ACTIVE before the deadline.
             MediaAccessError: Unknown file, or a file of another project.
         """
+        check_wait_args(timeout, on_progress)
         return poll_until_active(
             lambda name: self.client.files.get(name=name),
             file,
@@ -339,7 +352,9 @@ class GeminiFileManager:
         """Upload, wait until ACTIVE, yield the file, and delete it on exit (also on errors).
 
         A file reused from an earlier upload (same content) is left in place: it was not created
-        here and may be in use elsewhere.
+        here and may be in use elsewhere. The file is leased while the block runs, so a call of
+        this process reusing it keeps it until the last one exits; a DELETE that keeps failing is
+        recorded for :meth:`prune_orphans`.
 
         Args:
             source: A path, bytes, or a binary file object.
@@ -358,14 +373,33 @@ class GeminiFileManager:
             FileProcessingError: The server marked the file FAILED (it is deleted).
             FileProcessingTimeout: Not ACTIVE before the deadline (it is deleted).
         """
-        file, created = upload_or_reuse(self, source, mime_type, display_name, on_progress)
+        check_upload_args(source, mime_type, display_name, on_progress, timeout)
+        file, created = upload_or_reuse(self, source, mime_type, display_name, on_progress, True)
         try:
             yield self.wait_until_active(file, timeout=timeout)
         finally:
-            if created:
-                self.delete(file, missing_ok=True)
+            release(self, file, delete=created)
+
+    def pending_deletions(self) -> builtins.list[str]:
+        """Names of the uploads whose deletion failed and that wait for :meth:`prune_orphans`."""
+        return [e.name for e in pending(self).entries(self._endpoint)]
+
+    def prune_orphans(self) -> builtins.list[str]:
+        """Delete the uploads whose deletion failed earlier (recorded in the cache folder).
+
+        Files a call of this process still uses are skipped; a deletion that fails again stays
+        recorded for the next prune.
+
+        Returns:
+            The names deleted (or found already gone) by this call.
+        """
+        return prune(self)
 
     # ---- async API --------------------------------------------------------------------------
+
+    async def aprune_orphans(self) -> builtins.list[str]:
+        """Async twin of :meth:`prune_orphans`."""
+        return await aprune(self)
 
     async def aget(self, file: FileRef) -> GeminiFile:
         """Async twin of :meth:`get`."""
@@ -377,6 +411,7 @@ class GeminiFileManager:
 
     async def alist(self, *, page_size: int = 100) -> AsyncIterator[GeminiFile]:
         """Async twin of :meth:`list`."""
+        check_int(page_size, "page_size", low=1, high=MAX_PAGE_SIZE)
         token: str | None = None
         while True:
             config = _page_config(page_size, token)
@@ -391,6 +426,7 @@ class GeminiFileManager:
 
     async def adelete(self, file: FileRef, *, missing_ok: bool = True) -> bool:
         """Async twin of :meth:`delete`."""
+        check_bool(missing_ok, "missing_ok")
         name = name_of(file)
         await asyncio.to_thread(self._index.forget, name=name)
 
@@ -427,6 +463,7 @@ class GeminiFileManager:
         is finalised; if the last chunk was already sent, the new file is deleted before the
         cancellation propagates. A cancelled upload is never retried.
         """
+        check_upload_args(source, mime_type, display_name, on_progress, None)
         return (await aupload_or_reuse(self, source, mime_type, display_name, on_progress))[0]
 
     async def await_until_active(
@@ -437,6 +474,7 @@ class GeminiFileManager:
         on_progress: PollCallback | None = None,
     ) -> GeminiFile:
         """Async twin of :meth:`wait_until_active`."""
+        check_wait_args(timeout, on_progress)
         return await apoll_until_active(
             lambda name: self.client.aio.files.get(name=name),
             file,
@@ -458,9 +496,11 @@ class GeminiFileManager:
         on_progress: ProgressCallback | None = None,
     ) -> AsyncIterator[GeminiFile]:
         """Async twin of :meth:`temporary` (also deletes when the task is cancelled)."""
-        file, created = await aupload_or_reuse(self, source, mime_type, display_name, on_progress)
+        check_upload_args(source, mime_type, display_name, on_progress, timeout)
+        file, created = await aupload_or_reuse(
+            self, source, mime_type, display_name, on_progress, True
+        )
         try:
             yield await self.await_until_active(file, timeout=timeout)
         finally:
-            if created:
-                await shielded_delete(self, file)
+            await arelease(self, file, delete=created)

@@ -10,8 +10,10 @@ from langchain_core.tools import BaseTool, BaseToolkit
 from langchain_google_genai import ChatGoogleGenerativeAI
 from pydantic import ConfigDict, Field, PrivateAttr, field_validator
 
+from ._arg_checks import check_settings
 from ._client import resolve_llm
 from ._retry import RetryPolicy
+from ._validate import CONSTRUCTION, as_construction, check_llm
 from .detection import DEFAULT_MAX_OBJECTS
 from .errors import InvalidRequestError
 from .tools import (
@@ -87,6 +89,20 @@ class GeminiVisionToolkit(BaseToolkit):
     retry_policy: RetryPolicy | None = None
 
     _llm: ChatGoogleGenerativeAI | None = PrivateAttr(default=None)
+
+    def __init__(self, **data: Any) -> None:
+        """Build the toolkit; every setting is checked now, not when the model calls a tool.
+
+        Raises:
+            ConfigurationError: A setting of the wrong type or out of range (an unknown
+                ``media_resolution``, ``max_image_side=0``, an empty ``language``...).
+        """
+        check_llm(data.get("llm"), error=CONSTRUCTION)
+        with as_construction("GeminiVisionToolkit"):
+            super().__init__(**data)
+        check_settings(
+            "GeminiVisionToolkit", {k: getattr(self, k) for k in type(self).model_fields}
+        )
 
     @field_validator("include")
     @classmethod

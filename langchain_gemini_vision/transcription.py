@@ -38,6 +38,7 @@ from typing import Any
 from langchain_core.messages import BaseMessage, HumanMessage
 from langchain_google_genai import ChatGoogleGenerativeAI
 
+from ._arg_checks import check_video_call
 from ._client import model_name, resolve_llm
 from ._clock_mix import normalise_mixed_clock
 from ._fan_out import afan_out, fan_out
@@ -45,7 +46,10 @@ from ._generation import ainvoke_model, current_retries, invoke_model
 from ._media import MediaInput, MediaPolicy
 from ._response import ModelReply, read_reply
 from ._transcript_parsing import TRANSCRIPT_SCHEMA, parse_transcript_answer
+from ._validate import check_bool, check_int, check_keywords, check_number
 from ._video_options import (
+    CLIP_OPTIONS,
+    MAX_MEDIA_S,
     ClipOptions,
     Unpack,
     VideoKwargs,
@@ -102,6 +106,8 @@ __all__ = [
     "transcribe_video",
 ]
 
+MAX_CONCURRENCY = 64
+"""Most windows transcribed at once (beyond this, requests only queue up at the rate limit)."""
 MIN_SPLIT_S = 10.0
 """Windows shorter than this are not split again when their answer is cut off."""
 
@@ -122,6 +128,10 @@ class TranscribeKwargs(VideoKwargs, total=False):
     window_s: float | None
     overlap_s: float
     max_concurrency: int
+
+
+TRANSCRIBE_OPTIONS = CLIP_OPTIONS | TranscribeKwargs.__optional_keys__
+"""Every option name :func:`make_options` takes."""
 
 
 @dataclass(frozen=True)
@@ -173,33 +183,43 @@ def make_options(
     max_concurrency: int = 4,
     duration_s: float | None = None,
     keep_upload: bool = False,
+    **unknown: object,
 ) -> TranscriptionOptions:
     """Check every option before any I/O.
 
     Raises:
-        InvalidRequestError: Negative or reversed offsets, fps out of range, a bad window size or
-            duration.
+        InvalidRequestError: An unknown option, negative or reversed offsets, fps out of range,
+            a bad window size, an overlap of half the window or more, or a bad duration.
     """
+    check_keywords(unknown, TRANSCRIBE_OPTIONS, "The transcription options")
     clip = make_clip_options(
         start=start, end=end, fps=fps, media_resolution=media_resolution, language=language,
         duration_s=duration_s, keep_upload=keep_upload,
     )  # fmt: skip
-    if overlap_s < 0:
-        raise InvalidRequestError(f"overlap_s must be >= 0, got {overlap_s!r}.")
-    if window_s is not None and window_s <= max(overlap_s * 2, 10.0):
+    check_bool(visual, "visual")
+    check_bool(speakers, "speakers")
+    check_number(overlap_s, "overlap_s", low=0, unit="seconds")
+    check_number(
+        window_s, "window_s", low=10, high=MAX_MEDIA_S, low_open=True, optional=True, unit="seconds"
+    )
+    check_int(max_concurrency, "max_concurrency", low=1, high=MAX_CONCURRENCY)
+    # Consecutive windows advance by window - overlap: at half the window or more, a video would
+    # be sent about twice over (or never advance), so refuse it instead of wasting tokens.
+    automatic = default_window_s(clip.fps, clip.media_resolution, clip.context_tokens)
+    window = min(window_s or automatic, automatic)
+    if overlap_s * 2 >= window:
         raise InvalidRequestError(
-            f"window_s must be > 10 s and more than twice overlap_s ({overlap_s:g}), got "
-            f"{window_s!r}."
+            f"overlap_s must be less than half the window ({window:g} s"
+            f"{'' if window_s == window else ', the largest that fits one request'}); got "
+            f"{overlap_s!r}."
         )
-    if max_concurrency < 1:
-        raise InvalidRequestError(f"max_concurrency must be >= 1, got {max_concurrency!r}.")
     return TranscriptionOptions(
         **asdict(clip),
         visual=visual,
         speakers=speakers,
         window_s=window_s,
         overlap_s=float(overlap_s),
-        max_concurrency=int(max_concurrency),
+        max_concurrency=max_concurrency,
     )
 
 
@@ -630,6 +650,7 @@ def transcribe_video(
         MediaAccessError: Refused by the policy, unreadable, or a YouTube video Gemini cannot read.
         ResponseParseError: No readable segments, or every timestamp lies outside the video.
     """
+    check_video_call(video, llm=llm, manager=manager, policy=policy, on_progress=on_progress)
     checked = make_options(**options)
     model = resolve_llm(llm)
     prepared = prepare_video(video, policy=policy)
@@ -650,6 +671,7 @@ async def atranscribe_video(
     **options: Unpack[TranscribeKwargs],
 ) -> Transcript:
     """Async twin of :func:`transcribe_video` (same arguments, result and errors)."""
+    check_video_call(video, llm=llm, manager=manager, policy=policy, on_progress=on_progress)
     checked = make_options(**options)
     model = resolve_llm(llm)
     prepared = await aprepare_video(video, policy=policy)

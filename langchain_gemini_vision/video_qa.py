@@ -14,10 +14,12 @@ from dataclasses import dataclass
 from langchain_core.messages import BaseMessage, HumanMessage
 from langchain_google_genai import ChatGoogleGenerativeAI
 
+from ._arg_checks import check_video_call
 from ._client import model_name, resolve_llm
 from ._generation import ainvoke_model, invoke_model
 from ._media import MediaInput, MediaPolicy
 from ._response import read_reply
+from ._validate import show
 from ._video_options import (
     ClipOptions,
     Unpack,
@@ -66,8 +68,11 @@ def check_question(question: str) -> str:
     Raises:
         InvalidRequestError: The question is empty.
     """
-    if not question or not question.strip():
-        raise InvalidRequestError("question must not be empty.")
+    if not isinstance(question, str) or not question.strip():
+        raise InvalidRequestError(
+            f"question must be a non-empty string; got {show(question)}. Ask what you want to "
+            "know about the video."
+        )
     return question.strip()
 
 
@@ -155,6 +160,7 @@ def analyze_video(
         UnsupportedMediaError: Not a video.
         MediaAccessError: Refused, unreadable, or a YouTube video Gemini cannot read.
     """
+    check_video_call(video, llm=llm, manager=manager, policy=policy)
     clip = make_clip_options(**options)
     check_question(question)
     model = resolve_llm(llm)
@@ -177,6 +183,7 @@ async def aanalyze_video(
     **options: Unpack[VideoKwargs],
 ) -> CaptionResult:
     """Async twin of :func:`analyze_video` (same arguments, result and errors)."""
+    check_video_call(video, llm=llm, manager=manager, policy=policy)
     clip = make_clip_options(**options)
     check_question(question)
     model = resolve_llm(llm)

@@ -27,6 +27,7 @@ from ._generation import ainvoke_model, invoke_model
 from ._media import PreparedMedia
 from ._response import read_reply
 from ._transcript_parsing import CHAPTERS_SCHEMA, RawChapter, parse_chapters_answer
+from ._validate import check_llm, show
 from ._video_options import (
     ClipKwargs,
     Unpack,
@@ -40,7 +41,7 @@ from ._video_options import (
 from ._video_source import youtube_errors
 from ._windows import RawSegment, validate_segments
 from ._youtube_url import YouTubeRef, deep_link, parse_youtube_url
-from .errors import InvalidRequestError
+from .errors import InvalidRequestError, InvalidYouTubeURLError
 from .types import Chapter, VideoSummary, format_timestamp
 
 __all__ = [
@@ -102,8 +103,12 @@ def build_summary_request(
         InvalidRequestError: Unknown style, bad offsets, fps or duration, offsets past
             ``duration_s``, or a video too long for one request at the fps given.
     """
+    if not isinstance(url, str):
+        raise InvalidYouTubeURLError(
+            f"url must be a link to one YouTube video (a string); got {show(url)}."
+        )
     ref = parse_youtube_url(url)
-    if style not in STYLE_PROMPTS:
+    if not isinstance(style, str) or style not in STYLE_PROMPTS:
         raise InvalidRequestError(f"Unknown style {style!r}; use one of {sorted(STYLE_PROMPTS)}.")
     clip = make_clip_options(**options)
     check_bounds(clip, clip.duration_s, link_start_s=ref.start_s or 0.0)
@@ -257,6 +262,7 @@ def summarize_youtube(
             live...).
         ResponseBlockedError: The answer was blocked.
     """
+    check_llm(llm)
     request = build_summary_request(url, style=style, **options)
     model = resolve_llm(llm)
     with youtube_errors(request.ref.canonical_url):
@@ -274,6 +280,7 @@ async def asummarize_youtube(
     **options: Unpack[ClipKwargs],
 ) -> VideoSummary:
     """Async twin of :func:`summarize_youtube` (same arguments, result and errors)."""
+    check_llm(llm)
     request = build_summary_request(url, style=style, **options)
     model = resolve_llm(llm)
     with youtube_errors(request.ref.canonical_url):

@@ -20,6 +20,8 @@ from langchain_core.documents import Document
 from langchain_core.messages import BaseMessage, HumanMessage
 from langchain_google_genai import ChatGoogleGenerativeAI
 
+from .. import _validate as checks
+from .._arg_checks import check_gcs_uri, check_manager
 from .._client import model_name, resolve_llm
 from .._media import INLINE_LIMIT_BYTES, MediaPolicy, PreparedMedia, file_api_name, prepare_media
 from .._polling import PollPolicy
@@ -162,6 +164,46 @@ def _to_document(
     return Document(page_content=text, metadata=metadata)
 
 
+def _check_file_loader_args(args: dict[str, Any]) -> str | os.PathLike[str] | list[Any]:
+    """The constructor's arguments, as ``ConfigurationError`` s naming the argument.
+
+    Returns:
+        ``sources``: one source, or a list (an iterator is read once, here).
+    """
+    with checks.as_construction("GeminiFileLoader"):
+        sources = args["sources"]
+        if isinstance(sources, (str, os.PathLike)):
+            listed: list[Any] = [sources]
+        elif isinstance(sources, Iterable) and not isinstance(sources, (bytes, bytearray)):
+            listed = sources = list(sources)
+        else:
+            checks.refuse(
+                "sources", sources, "a path, glob, URL or files/... name, or a list of them"
+            )
+        if not listed:
+            checks.refuse("sources", sources, "at least one path, glob, URL or files/... name")
+        for i, source in enumerate(listed):
+            checks.check_path(source, f"sources[{i}]", optional=False)
+            check_gcs_uri(source, f"sources[{i}]")
+        checks.check_llm(args["llm"])
+        checks.check_text(args["prompt"], "prompt")
+        prompts = args["prompts"]
+        if prompts is not None and (
+            not isinstance(prompts, Mapping)
+            or not all(isinstance(k, str) and isinstance(v, str) for k, v in prompts.items())
+        ):
+            checks.refuse("prompts", prompts, "a mapping of kind names to prompt strings, or None")
+        for name in ("delete_after", "reuse", "continue_on_failure"):
+            checks.check_bool(args[name], name)
+        checks.check_int(args["max_concurrency"], "max_concurrency", low=1, high=64)
+        checks.check_number(args["timeout"], "timeout", low=0, optional=True, unit="seconds")
+        checks.check_instance(args["poll_policy"], "poll_policy", PollPolicy, "a PollPolicy")
+        checks.check_path(args["cache_dir"], "cache_dir")
+        checks.check_int(args["max_download_bytes"], "max_download_bytes", low=1)
+        check_manager(args["manager"])
+    return sources  # type: ignore[no-any-return]  # str, PathLike or list, as checked
+
+
 class GeminiFileLoader(BaseLoader):
     """Load images, PDFs, audio and video as Documents through the Gemini File API.
 
@@ -216,9 +258,7 @@ class GeminiFileLoader(BaseLoader):
         max_download_bytes: int = INLINE_LIMIT_BYTES,
         manager: GeminiFileManager | None = None,
     ) -> None:
-        if max_concurrency < 1:
-            raise ValueError("max_concurrency must be at least 1.")
-        self.sources = sources if isinstance(sources, (str, os.PathLike)) else list(sources)
+        self.sources = _check_file_loader_args(locals())
         self.llm = manager.llm if manager is not None else resolve_llm(llm)
         self.prompt = prompt
         self.prompts = {**DEFAULT_PROMPTS, **(prompts or {})}

@@ -17,10 +17,19 @@ from langchain_core.document_loaders import BaseLoader
 from langchain_core.documents import Document
 from langchain_google_genai import ChatGoogleGenerativeAI
 
+from .._arg_checks import check_call_args, check_media_list
 from .._media import MediaInput
+from .._validate import (
+    as_construction,
+    check_bool,
+    check_choice,
+    check_keywords,
+    check_llm,
+    check_number,
+)
 from .._youtube_url import deep_link, is_youtube_url, parse_youtube_url
 from ..errors import InvalidRequestError, InvalidYouTubeURLError
-from ..transcription import atranscribe_video, transcribe_video
+from ..transcription import TRANSCRIBE_OPTIONS, atranscribe_video, make_options, transcribe_video
 from ..types import Transcript, TranscriptSegment, format_timestamp, segment_line
 
 __all__ = ["GeminiVideoTranscriptLoader", "seek_link", "transcript_documents"]
@@ -28,6 +37,7 @@ __all__ = ["GeminiVideoTranscriptLoader", "seek_link", "transcript_documents"]
 logger = logging.getLogger(__name__)
 
 ChunkMode = Literal["chunks", "segments", "video"]
+CHUNK_MODES = ("chunks", "segments", "video")
 METADATA_KEYS = ("source", "start_seconds", "end_seconds", "start_timestamp", "model")
 """Keys every transcript Document has (plus ``gemini_file_uri`` when the video stays in the File
 API: a ``files/...`` name, or an upload kept with ``delete_after=False``)."""
@@ -105,6 +115,21 @@ def transcript_documents(
     return [_document(transcript, groups[k], extra, hours) for k in sorted(groups)]
 
 
+def _check_loader_args(
+    videos: object, llm: object, mode: object, chunk_seconds: object, delete_after: object
+) -> None:
+    owner = "GeminiVideoTranscriptLoader"
+    with as_construction(owner):
+        refs = as_video_list(videos)  # type: ignore[arg-type]  # checked just below
+        if not refs:
+            raise InvalidRequestError("videos is empty; pass at least one video.")
+        check_media_list(refs, "videos")
+        check_llm(llm)
+        check_choice(mode, "mode", CHUNK_MODES)
+        check_number(chunk_seconds, "chunk_seconds", low=0, low_open=True, unit="seconds")
+        check_bool(delete_after, "delete_after")
+
+
 def as_video_list(videos: MediaInput | Sequence[MediaInput]) -> list[MediaInput]:
     """One reference or several -> a list (a str, bytes or path is one video)."""
     if isinstance(videos, (str, bytes, bytearray, memoryview, os.PathLike)):
@@ -112,6 +137,31 @@ def as_video_list(videos: MediaInput | Sequence[MediaInput]) -> list[MediaInput]
     if isinstance(videos, Sequence):
         return list(cast("Sequence[MediaInput]", videos))
     return [videos]
+
+
+_COLLABORATORS = frozenset({"manager", "policy", "on_progress"})
+
+
+def check_transcribe_options(
+    owner: str, options: dict[str, Any], *, fixed: frozenset[str] = frozenset()
+) -> None:
+    """Check a loader's ``**transcribe_options`` when it is built, not when it loads.
+
+    Args:
+        owner: The loader's class name, for the message.
+        options: The options, as ``transcribe_video`` will get them.
+        fixed: Names the loader passes itself (so they cannot be given here too).
+
+    Raises:
+        ConfigurationError: An unknown name or a bad value (``ArgumentConfigurationError``).
+    """
+    allowed = (TRANSCRIBE_OPTIONS | _COLLABORATORS) - fixed - {"keep_upload"}
+    with as_construction(owner):
+        if "keep_upload" in options and "keep_upload" not in fixed:
+            raise InvalidRequestError("Use delete_after=False instead of keep_upload=True.")
+        check_keywords(options, allowed, "The transcription options")
+        check_call_args(**{k: v for k, v in options.items() if k in _COLLABORATORS})
+        make_options(**{k: v for k, v in options.items() if k not in _COLLABORATORS})
 
 
 class GeminiVideoTranscriptLoader(BaseLoader):
@@ -153,14 +203,8 @@ class GeminiVideoTranscriptLoader(BaseLoader):
         delete_after: bool = True,
         **transcribe_options: Any,
     ) -> None:
-        if mode not in ("chunks", "segments", "video"):
-            raise InvalidRequestError(
-                f"mode must be 'chunks', 'segments' or 'video', not {mode!r}."
-            )
-        if chunk_seconds <= 0:
-            raise InvalidRequestError(f"chunk_seconds must be > 0, got {chunk_seconds!r}.")
-        if "keep_upload" in transcribe_options:
-            raise InvalidRequestError("Use delete_after=False instead of keep_upload=True.")
+        _check_loader_args(videos, llm, mode, chunk_seconds, delete_after)
+        check_transcribe_options("GeminiVideoTranscriptLoader", transcribe_options)
         self.videos = as_video_list(videos)
         self.llm = llm
         self.mode: ChunkMode = mode

@@ -9,12 +9,13 @@ from langchain_core.document_loaders import BaseLoader
 from langchain_core.documents import Document
 from langchain_google_genai import ChatGoogleGenerativeAI
 
+from .._validate import as_construction, check_choice, check_llm, check_number, refuse
 from .._youtube_url import parse_youtube_url
 from ..errors import InvalidRequestError
 from ..transcription import atranscribe_video, transcribe_video
 from ..types import Transcript, VideoSummary, format_timestamp
-from ..youtube import SummaryStyle, asummarize_youtube, summarize_youtube
-from .video import ChunkMode, transcript_documents
+from ..youtube import STYLE_PROMPTS, SummaryStyle, asummarize_youtube, summarize_youtube
+from .video import CHUNK_MODES, ChunkMode, check_transcribe_options, transcript_documents
 
 __all__ = ["GeminiYouTubeLoader", "summary_document"]
 
@@ -46,13 +47,18 @@ def summary_document(summary: VideoSummary, *, style: str) -> Document:
 def _durations(duration_s: float | Sequence[float | None] | None, count: int) -> list[float | None]:
     """One duration hint per link (checked by the video functions when they run)."""
     if duration_s is None or isinstance(duration_s, (int, float)):
+        check_number(duration_s, "duration_s", low=0, low_open=True, optional=True)
         if duration_s is not None and count != 1:
             raise InvalidRequestError(
                 "duration_s is one video's length: with several links pass a list, one per link "
                 "(None where unknown)."
             )
         return [duration_s] * count
+    if isinstance(duration_s, str) or not isinstance(duration_s, Sequence):
+        refuse("duration_s", duration_s, "seconds, or a list with one length per link")
     hints = list(duration_s)
+    for i, hint in enumerate(hints):
+        check_number(hint, f"duration_s[{i}]", low=0, low_open=True, optional=True)
     if len(hints) != count:
         raise InvalidRequestError(
             f"duration_s has {len(hints)} value(s) for {count} link(s): give one per link."
@@ -110,19 +116,33 @@ class GeminiYouTubeLoader(BaseLoader):
         duration_s: float | Sequence[float | None] | None = None,
         **transcribe_options: Any,
     ) -> None:
-        if mode not in ("summary", "transcript", "both"):
-            raise InvalidRequestError(
-                f"mode must be 'summary', 'transcript' or 'both', not {mode!r}."
-            )
+        owner = "GeminiYouTubeLoader"
+        with as_construction(owner):
+            if (
+                not isinstance(urls, (str, list, tuple))
+                or not urls
+                or not all(isinstance(u, str) for u in ([urls] if isinstance(urls, str) else urls))
+            ):
+                refuse("urls", urls, "a YouTube link or a non-empty list of links")
+            check_llm(llm)
+            check_choice(mode, "mode", ("summary", "transcript", "both"))
+            check_choice(style, "style", STYLE_PROMPTS)
+            check_choice(chunk_mode, "chunk_mode", CHUNK_MODES)
+            check_number(chunk_seconds, "chunk_seconds", low=0, low_open=True, unit="seconds")
+        clip = {"start": start, "end": end, "fps": fps, "language": language}
+        check_transcribe_options(
+            owner, {**clip, **transcribe_options}, fixed=frozenset({"duration_s"})
+        )
         links = [urls] if isinstance(urls, str) else list(urls)
         self.refs = [parse_youtube_url(u) for u in links]
-        self.durations = _durations(duration_s, len(self.refs))
+        with as_construction(owner):
+            self.durations = _durations(duration_s, len(self.refs))
         self.llm = llm
         self.mode: LoadMode = mode
         self.style: SummaryStyle = style
         self.chunk_mode: ChunkMode = chunk_mode
         self.chunk_seconds = chunk_seconds
-        self.clip: dict[str, Any] = {"start": start, "end": end, "fps": fps, "language": language}
+        self.clip: dict[str, Any] = clip
         self.transcribe_options = transcribe_options
 
     def _url(self, index: int) -> str:

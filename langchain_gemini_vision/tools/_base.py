@@ -17,11 +17,13 @@ from langchain_google_genai import ChatGoogleGenerativeAI
 from pydantic import ConfigDict, Field, PrivateAttr, ValidationError
 from pydantic.v1 import ValidationError as ValidationErrorV1
 
+from .._arg_checks import check_settings
 from .._client import model_name, resolve_llm
 from .._error_mapping import CallContext, map_error
 from .._generation import generation_retries
 from .._media import MediaPolicy
 from .._retry import RetryPolicy
+from .._validate import CONSTRUCTION, as_construction, check_llm
 from ..errors import (
     ConfigurationError,
     ConnectionLostError,
@@ -111,6 +113,21 @@ class GeminiVisionBaseTool(BaseTool):
 
     _resolved_llm: ChatGoogleGenerativeAI | None = PrivateAttr(default=None)
     _policy: MediaPolicy | None = PrivateAttr(default=None)
+
+    def __init__(self, **data: Any) -> None:
+        """Build the tool; a wrong setting raises ``ConfigurationError`` naming it.
+
+        Raises:
+            ConfigurationError: A setting of the wrong type or out of range (pydantic's
+                ``ValidationError`` is reported this way, with the field, value and rule).
+        """
+        owner = type(self).__name__
+        # LangChain's validators read some fields before pydantic checks them, failing with
+        # AttributeError or TypeError: check those first, and name the field either way.
+        check_llm(data.get("llm"), error=CONSTRUCTION)
+        with as_construction(owner, also=(TypeError, AttributeError)):
+            super().__init__(**data)
+        check_settings(owner, {k: getattr(self, k) for k in type(self).model_fields})
 
     def __repr_args__(self) -> Iterable[tuple[str | None, Any]]:
         # Show the model by name: the default repr would print its whole ~900-character config.

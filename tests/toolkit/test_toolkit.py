@@ -6,7 +6,6 @@ from pathlib import Path
 
 import pytest
 from langchain_google_genai import ChatGoogleGenerativeAI
-from pydantic import ValidationError
 
 from langchain_gemini_vision import ConfigurationError, GeminiVisionToolkit
 from langchain_gemini_vision.testing import FakeGeminiServer
@@ -70,14 +69,14 @@ def test_include_selects_tools_and_rejects_unknown_names(llm: ChatGoogleGenerati
     assert toolkit.tool("gemini_caption_image").name == "gemini_caption_image"
     with pytest.raises(Exception, match="No tool 'gemini_detect_objects'"):
         toolkit.tool("gemini_detect_objects")
-    with pytest.raises(ValidationError, match="Unknown tool name"):
+    with pytest.raises(ConfigurationError, match="Unknown tool name"):
         GeminiVisionToolkit(llm=llm, include=["gemini_ocr"])
 
 
 def test_limits_are_validated(llm: ChatGoogleGenerativeAI) -> None:
-    with pytest.raises(ValidationError):
+    with pytest.raises(ConfigurationError, match="fps=30"):
         GeminiVisionToolkit(llm=llm, fps=30)
-    with pytest.raises(ValidationError):
+    with pytest.raises(ConfigurationError, match="max_content_chars=0"):
         GeminiVisionToolkit(llm=llm, max_content_chars=0)
 
 

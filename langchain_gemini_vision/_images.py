@@ -8,13 +8,16 @@ nothing needs changing, the original bytes pass through untouched (no re-encode,
 from __future__ import annotations
 
 import io
+import re
+import warnings
 from dataclasses import dataclass, field
+from typing import IO
 
 from PIL import Image, UnidentifiedImageError
 
-from .errors import UnsupportedMediaError
+from ._image_meta import orientation_of
+from .errors import MediaTooLargeError, UnsupportedMediaError
 
-_ORIENTATION_TAG = 0x0112
 _SWAPS_AXES = {5, 6, 7, 8}
 _JPEG_QUALITY = 90
 _HEIF_TYPES = ("image/heic", "image/heif")
@@ -48,37 +51,58 @@ def _register_heif() -> None:
     pillow_heif.register_heif_opener()
 
 
-def _open(data: bytes, mime_type: str) -> Image.Image:
+def pixel_limit() -> int:
+    """Most pixels an image may declare: Pillow's ``Image.MAX_IMAGE_PIXELS``, at most ours.
+
+    A developer who raises Pillow's limit raises ours with it, up to ``MAX_IMAGE_PIXELS``.
+    """
+    pillow = Image.MAX_IMAGE_PIXELS
+    return min(int(pillow), MAX_IMAGE_PIXELS) if pillow else MAX_IMAGE_PIXELS
+
+
+def _too_large(pixels: int, size: str) -> MediaTooLargeError:
+    return MediaTooLargeError(
+        f"The image declares {size}{pixels:,} pixels, over the {pixel_limit():,}-pixel limit for "
+        "decoding safely (PIL.Image.MAX_IMAGE_PIXELS). Downscale it first (e.g. "
+        "`vipsthumbnail in.png -s 8192`, or export a smaller copy from any image editor), or, if "
+        "you trust the file, raise PIL.Image.MAX_IMAGE_PIXELS."
+    )
+
+
+def open_image(fp: IO[bytes], mime_type: str) -> Image.Image:
+    """Open an image from a seekable stream, reading its header only (no pixel decode).
+
+    Raises:
+        MediaTooLargeError: It declares more pixels than :func:`pixel_limit` (decompression bomb).
+        UnsupportedMediaError: It is not a readable image, or HEIC support is missing.
+    """
     if mime_type in _HEIF_TYPES:
         _register_heif()
     try:
-        img = Image.open(io.BytesIO(data))
+        with warnings.catch_warnings():
+            # Pillow only warns between its limit and twice it; the size check below decides.
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+            img = Image.open(fp)
+    except Image.DecompressionBombError as exc:
+        match = re.search(r"\((\d+) pixels\)", str(exc))
+        raise _too_large(int(match.group(1)) if match else 0, "") from exc
     except UnidentifiedImageError as exc:
         # Pillow's own message names an in-memory buffer, which tells the user nothing.
         raise UnsupportedMediaError(
             f"The {mime_type} data could not be read as an image; the file may be corrupt or "
             "truncated. Re-export or re-download it."
         ) from exc
-    except (OSError, ValueError) as exc:
+    except (OSError, ValueError, SyntaxError) as exc:
         raise UnsupportedMediaError(
             f"The {mime_type} data could not be read as an image ({exc}); the file may be "
             "corrupt or truncated. Re-export or re-download it."
         ) from exc
     width, height = img.size
-    if width <= 0 or height <= 0 or width * height > MAX_IMAGE_PIXELS:
-        raise UnsupportedMediaError(
-            f"Image of {width}x{height} pixels is outside the supported range "
-            f"(at most {MAX_IMAGE_PIXELS:,} pixels). Downscale it first."
-        )
+    if width <= 0 or height <= 0:
+        raise UnsupportedMediaError(f"The {mime_type} image declares an empty {width}x{height}.")
+    if width * height > pixel_limit():
+        raise _too_large(width * height, f"{width}x{height} = ")
     return img
-
-
-def _orientation(img: Image.Image) -> int:
-    try:
-        value = int(img.getexif().get(_ORIENTATION_TAG, 1))
-    except Exception:  # malformed EXIF must not make an otherwise fine image unusable
-        return 1
-    return value if 1 <= value <= 8 else 1
 
 
 def _fit(size: tuple[int, int], max_side: int | None) -> tuple[int, int]:
@@ -156,8 +180,9 @@ def normalise_image(data: bytes, mime_type: str, *, max_side: int | None = None)
     Raises:
         UnsupportedMediaError: The bytes do not decode as an image, or HEIC support is missing.
     """
-    img = _open(data, mime_type)
-    orientation = _orientation(img)
+    fp = io.BytesIO(data)
+    img = open_image(fp, mime_type)
+    orientation = orientation_of(img, fp)
     stored = img.size
     swaps = orientation in _SWAPS_AXES
     display = (stored[1], stored[0]) if swaps else stored
@@ -217,7 +242,8 @@ def pil_to_bytes(img: Image.Image) -> bytes:
 
 def display_size(data: bytes, mime_type: str) -> tuple[int, int]:
     """Upright size of an image without decoding its pixels."""
-    img = _open(data, mime_type)
-    orientation = _orientation(img)
+    fp = io.BytesIO(data)
+    img = open_image(fp, mime_type)
+    orientation = orientation_of(img, fp)
     w, h = img.size
     return (h, w) if orientation in _SWAPS_AXES else (w, h)

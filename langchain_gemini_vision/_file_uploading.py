@@ -14,8 +14,10 @@ import logging
 import os
 import threading
 from datetime import datetime
+from pathlib import Path
 from typing import TYPE_CHECKING
 
+from . import _hash_cache as hash_cache
 from ._clock import as_utc
 from ._file_events import upload_reporter
 from ._file_index import FileIndex
@@ -50,7 +52,7 @@ def upload_or_reuse(
     """Upload or reuse; the flag says whether this call created the file."""
     src = open_source(source, mime_type=mime_type)
     try:
-        if manager.reuse:
+        if _should_look_up(manager, src):
             key, name = _reuse_lookup(manager, src)
             if name is not None:
                 found, stale = _reuse_verdict(manager, src, _get_or_error(manager, name))
@@ -77,7 +79,7 @@ async def aupload_or_reuse(
     """Async twin of :func:`upload_or_reuse`."""
     src = await _aopen_source(source, mime_type)
     try:
-        if manager.reuse:
+        if await asyncio.to_thread(_should_look_up, manager, src):
             key, name = await asyncio.to_thread(_reuse_lookup, manager, src)
             if name is not None:
                 try:
@@ -110,6 +112,29 @@ async def shielded_delete(manager: GeminiFileManager, file: FileRef) -> None:
 
 
 # ---- the upload's steps (shared by both uploaders) ---------------------------------------------
+
+
+def _should_look_up(manager: GeminiFileManager, src: UploadSource) -> bool:
+    """Whether to hash before uploading, to look for a reusable file.
+
+    A local file's hash comes from the hash cache when the file is unchanged since it was last
+    uploaded. A file never uploaded is not hashed first: that would read it twice (hash, then
+    upload). Its hash comes from the upload's answer, and the next upload of it is reused. Bytes
+    and streams are hashed first, as their content has no identity to cache.
+    """
+    if not manager.reuse:
+        return False
+    if src.stat_key is None:
+        return True
+    known = hash_cache.lookup(_cache_dir(manager), src.stat_key)
+    if known is None:
+        return False
+    src.set_sha256(known)
+    return True
+
+
+def _cache_dir(manager: GeminiFileManager) -> Path:
+    return manager._index.path.parent
 
 
 def _reuse_key(manager: GeminiFileManager, src: UploadSource) -> str:
@@ -154,9 +179,15 @@ def _usable(file: GeminiFile, sha256_hex: str, margin_s: float, now: datetime) -
 
 
 def _remember(manager: GeminiFileManager, src: UploadSource, uploaded: GeminiFile) -> None:
-    if manager.reuse:
-        key = _reuse_key(manager, src)
-        manager._index.remember(key, uploaded.name, uploaded.expiration_time)
+    if not manager.reuse:
+        return
+    if not src.hashed and uploaded.sha256_hex:
+        # The server hashed what it received: the same bytes we streamed, read only once.
+        src.set_sha256(uploaded.sha256_hex)
+    key = _reuse_key(manager, src)
+    manager._index.remember(key, uploaded.name, uploaded.expiration_time)
+    if src.stat_key is not None:
+        hash_cache.remember(_cache_dir(manager), src.stat_key, src.sha256_hex())
 
 
 def _display_name(display_name: str | None, src: UploadSource, owned_prefix: str) -> str:

@@ -223,12 +223,12 @@ def main() -> int:
             )
         median, rate = simulate_schedule(PollPolicy())
         fixed_median, fixed_rate = simulate_schedule(
-            PollPolicy(first_interval_s=10, multiplier=1, jitter=0)
+            PollPolicy(first_interval_s=10, steady_interval_s=10, multiplier=1, jitter=0)
         )
-        doubling = simulate_schedule(PollPolicy(multiplier=2.0))
+        doubling = simulate_schedule(PollPolicy(attentive_s=0, multiplier=2.0))
         print(
             "  fake-clock model (20k files, ACTIVE uniformly in 0.5-30 s): "
-            f"backoff x1.08 median {median:.2f} s at {rate:.2f} polls/s; "
+            f"1 s grid median {median:.2f} s at {rate:.2f} polls/s; "
             f"fixed 10 s {fixed_median:.2f} s at {fixed_rate:.2f}; "
             f"doubling {doubling[0]:.2f} s at {doubling[1]:.2f}"
         )

@@ -38,10 +38,10 @@ def test_video_processing_for_several_polls_reaches_active(
     assert active.video_duration_s == 42.0
     assert file_gets(server, uploaded.name) == 5
     assert seen == ["PROCESSING"] * 5  # the upload's snapshot + 4 PROCESSING polls
-    # Backoff: starts near 0.5 s and grows; nothing real was slept.
+    # A 1 s grid whose phase is staggered per wait (first poll 1.0-1.1 s); nothing real slept.
     assert len(fake_time.sleeps) == 5
-    assert 0.45 <= fake_time.sleeps[0] <= 0.55
-    assert fake_time.sleeps[-1] > fake_time.sleeps[0]
+    assert 1.0 <= fake_time.sleeps[0] <= 1.1
+    assert all(0.9 <= s <= 1.0 for s in fake_time.sleeps[1:])
 
 
 def test_active_snapshot_returns_without_a_request(
@@ -112,8 +112,8 @@ def test_rate_limits_and_overload_during_polling_are_retried(
     assert manager.wait_until_active(f.name).state == "ACTIVE"
     if status == 429:
         assert fake_time.sleeps[:2] == [pytest.approx(4.0), pytest.approx(4.0)]  # RetryInfo
-    else:
-        assert max(fake_time.sleeps[:2]) < 1.0
+    else:  # no RetryInfo: the normal schedule (1 s grid), not the 429's 4 s
+        assert max(fake_time.sleeps[:2]) <= 1.1
 
 
 def test_rate_limit_asking_beyond_the_deadline_times_out_early(

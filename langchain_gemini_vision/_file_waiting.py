@@ -82,7 +82,15 @@ def _start(
     snapshot = file if isinstance(file, GeminiFile) else None
     size = snapshot.size_bytes if snapshot is not None else None
     deadline = policy.deadline_for(size, timeout)
-    loop = PollLoop(name, policy, clock(), deadline, predicted_s=OBSERVED_RATES.predict_s(size))
+    loop = PollLoop(
+        name,
+        policy,
+        clock(),
+        deadline,
+        predicted_s=OBSERVED_RATES.predict_s(size),
+        early_look=snapshot is not None and OBSERVED_RATES.ready_at_first_look(),
+        from_snapshot=snapshot is not None,
+    )
     return name, snapshot, loop
 
 
@@ -116,7 +124,10 @@ def _handle_snapshot(
             loop.deadline_s = policy.deadline_for(snapshot.size_bytes, None)
         if loop.predicted_s is None:
             loop.predicted_s = OBSERVED_RATES.predict_s(snapshot.size_bytes)
-    if loop.on_snapshot(snapshot, clock()):
+    active = loop.on_snapshot(snapshot, clock())
+    if loop.from_snapshot and loop.polls == 2:  # the first look after the upload's answer
+        OBSERVED_RATES.note_first_look(active)
+    if active:
         if loop.polls > 1:  # waited: teach the prediction how long this size took
             OBSERVED_RATES.record(snapshot.size_bytes, loop.elapsed(clock()))
         return None

@@ -32,6 +32,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from ._polling import PollPolicy
 
+EARLY_LOOK_S = 0.1
 PREDICT_MIN_BYTES = 8 * 1024 * 1024
 """Smaller files are processed in a second or two: nothing to gain from predicting them."""
 _MIN_OBSERVATIONS = 3
@@ -43,7 +44,23 @@ class ProcessingRates:
 
     def __init__(self, keep: int = 16) -> None:
         self._rates: deque[float] = deque(maxlen=keep)
+        self._first_looks: deque[bool] = deque(maxlen=4)
         self._lock = threading.Lock()
+
+    def note_first_look(self, active: bool) -> None:
+        """Remember whether a wait's first poll already found the file ACTIVE."""
+        with self._lock:
+            self._first_looks.append(active)
+
+    def ready_at_first_look(self) -> bool:
+        """Whether recent files were ACTIVE by the first poll (processing here is fast).
+
+        Then the next wait looks once early (``EARLY_LOOK_S``): inside the first second, where
+        the one-poll-per-second cap does not apply, and worth a second of latency each time.
+        """
+        with self._lock:
+            looks = list(self._first_looks)
+        return bool(looks) and 2 * sum(looks) >= len(looks)
 
     def record(self, size_bytes: int | None, seconds: float) -> None:
         """Remember one finished wait (only large files, waited for at least a second)."""
@@ -66,14 +83,21 @@ class ProcessingRates:
         """Forget every observation."""
         with self._lock:
             self._rates.clear()
+            self._first_looks.clear()
 
 
 OBSERVED_RATES = ProcessingRates()
 """What this process has seen; every wait reads and feeds it."""
 
 
-def first_poll_at(policy: PollPolicy, rng: random.Random) -> float:
-    """When the first poll of a wait happens, its phase spread by ``policy.jitter``."""
+def first_poll_at(policy: PollPolicy, rng: random.Random, *, early: bool = False) -> float:
+    """When the first poll of a wait happens, its phase spread by ``policy.jitter``.
+
+    ``early``: processing has lately been done by the first look, so look at ``EARLY_LOOK_S``;
+    if the file is not ready then, the grid goes on from there as usual.
+    """
+    if early:
+        return min(EARLY_LOOK_S, policy.first_interval_s)
     # Later, never earlier: an earlier phase would average slightly over one poll per second.
     return policy.first_interval_s * (1 + policy.jitter * rng.random())
 

@@ -234,6 +234,8 @@ class PollLoop:
     last_state: str = "STATE_UNSPECIFIED"
     last_error: str = ""
     predicted_s: float | None = None
+    early_look: bool = False
+    from_snapshot: bool = False
     _server_delay: float = 0.0
     _first_at: float | None = None
     _last_at: float = 0.0
@@ -288,7 +290,8 @@ class PollLoop:
             raise self.timeout(now)
         elapsed = self.elapsed(now)
         if self._first_at is None:
-            self._first_at = self._last_at = first_poll_at(self.policy, self.rng)
+            self._first_at = first_poll_at(self.policy, self.rng, early=self.early_look)
+            self._last_at = self._first_at
         else:
             target = next_poll_at(self.policy, self._last_at, self._first_at, self.predicted_s)
             if target <= elapsed:

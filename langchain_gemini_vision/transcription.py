@@ -39,7 +39,7 @@ from langchain_core.messages import BaseMessage, HumanMessage
 from langchain_google_genai import ChatGoogleGenerativeAI
 
 from ._client import model_name, resolve_llm
-from ._fan_out import afan_out, fan_out
+from ._fan_out import afan_out, concurrency_for, fan_out
 from ._media import MediaInput, MediaPolicy
 from ._response import ModelReply, read_reply
 from ._transcript_parsing import TRANSCRIPT_SCHEMA, parse_transcript_answer
@@ -552,7 +552,8 @@ def _run_sync(
         with youtube_errors(plan.source.youtube_url):
             return model.invoke(request.messages, **request.call_kwargs)
 
-    fan_out(call, plan.requests, run.receive, plan.options.max_concurrency)
+    limit = concurrency_for(model, plan.options.max_concurrency, len(plan.requests))
+    fan_out(call, plan.requests, run.receive, limit)
     return run.outcomes
 
 
@@ -565,7 +566,8 @@ async def _run_async(
         with youtube_errors(plan.source.youtube_url):
             return await model.ainvoke(request.messages, **request.call_kwargs)
 
-    await afan_out(call, plan.requests, run.receive, plan.options.max_concurrency)
+    limit = concurrency_for(model, plan.options.max_concurrency, len(plan.requests))
+    await afan_out(call, plan.requests, run.receive, limit)
     return run.outcomes
 
 

@@ -6,6 +6,7 @@ from collections.abc import Iterator
 
 import pytest
 
+from langchain_gemini_vision._poll_schedule import OBSERVED_RATES
 from langchain_gemini_vision.testing import FakeGeminiServer
 
 
@@ -14,6 +15,14 @@ def fake_server() -> Iterator[FakeGeminiServer]:
     """A running FakeGeminiServer with default settings, stopped after the test."""
     with FakeGeminiServer() as server:
         yield server
+
+
+@pytest.fixture(autouse=True)
+def _fresh_processing_observations() -> Iterator[None]:
+    """Each test starts with no learned processing speed (it changes the polling schedule)."""
+    OBSERVED_RATES.clear()
+    yield
+    OBSERVED_RATES.clear()
 
 
 @pytest.fixture(autouse=True)

@@ -41,7 +41,7 @@ def test_video_processing_for_several_polls_reaches_active(
     # A 1 s grid whose phase is staggered per wait (first poll 1.0-1.1 s); nothing real slept.
     assert len(fake_time.sleeps) == 5
     assert 1.0 <= fake_time.sleeps[0] <= 1.1
-    assert all(0.9 <= s <= 1.0 for s in fake_time.sleeps[1:])
+    assert fake_time.sleeps[1:] == [pytest.approx(1.0)] * 4
 
 
 def test_active_snapshot_returns_without_a_request(
@@ -187,3 +187,17 @@ def test_real_clock_with_tiny_intervals(
     manager = GeminiFileManager(llm, cache_dir=tmp_path, poll_policy=fast)
     uploaded = manager.upload(make_mp4(2))
     assert manager.wait_until_active(uploaded).state == "ACTIVE"
+
+
+def test_after_files_were_ready_at_the_first_look_the_next_wait_looks_early(
+    server: FakeGeminiServer, manager: GeminiFileManager, fake_time: FakeTime
+) -> None:
+    server.processing_polls = 1  # PROCESSING once after the upload's answer, then ACTIVE
+    manager.wait_until_active(manager.upload(make_mp4(5)))
+    assert 1.0 <= fake_time.sleeps[0] <= 1.1  # nothing learned yet: first look at ~1 s
+    assert 1.0 <= sum(fake_time.sleeps) <= 2.1  # ... then the 1 s grid
+    server.processing_polls = 0  # from now on ACTIVE at the first look
+    for seconds in (6, 7):
+        fake_time.sleeps.clear()
+        manager.wait_until_active(manager.upload(make_mp4(seconds)))
+    assert fake_time.sleeps == [pytest.approx(0.1)]  # learned: one early look, ready then

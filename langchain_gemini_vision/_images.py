@@ -26,6 +26,9 @@ _CONVERT_TO_PNG = ("image/gif", "image/bmp", "image/tiff")
 # Decompression bombs: a tiny file declaring a gigantic canvas. Pillow warns at ~89 MP; we refuse
 # anything beyond this outright rather than decoding it.
 MAX_IMAGE_PIXELS = 200_000_000
+DECODE_PIXEL_BUDGET = 64_000_000
+"""Most pixels decoded at once to rotate, convert or downscale: ~256 MB at 4 bytes a pixel, so
+preparing any image stays within ~300 MB. JPEG counts after draft-mode scaling (1/2..1/8)."""
 
 
 @dataclass
@@ -38,6 +41,7 @@ class NormalisedImage:
     sent_size: tuple[int, int]
     orientation: int
     repairs: list[str] = field(default_factory=list)
+    unchanged: bool = False
 
 
 def _register_heif() -> None:
@@ -138,15 +142,18 @@ _TRANSPOSE = {
 }
 
 
-def _looks_complete(data: bytes, mime_type: str) -> bool:
+def _looks_complete(fp: IO[bytes], mime_type: str) -> bool:
     """Cheap end-of-stream check, so a truncated upload is caught without decoding pixels."""
-    tail = data.rstrip(b"\x00\r\n ")[-16:]
+    size = fp.seek(0, io.SEEK_END)
+    fp.seek(max(size - 64, 0))
+    tail = fp.read().rstrip(b"\x00\r\n ")[-16:]
     if mime_type == "image/jpeg":
         return tail.endswith(b"\xff\xd9")
     if mime_type == "image/png":
         return b"IEND" in tail
-    if mime_type == "image/webp" and len(data) >= 8:
-        return int.from_bytes(data[4:8], "little") + 8 <= len(data)
+    if mime_type == "image/webp" and size >= 8:
+        fp.seek(4)
+        return int.from_bytes(fp.read(4), "little") + 8 <= size
     return True
 
 
@@ -157,8 +164,11 @@ def _corrupt(mime_type: str, exc: Exception) -> UnsupportedMediaError:
     )
 
 
-def _verify_pixels(img: Image.Image, data: bytes, mime_type: str) -> None:
-    if _looks_complete(data, mime_type):
+def _verify_pixels(img: Image.Image, fp: IO[bytes], mime_type: str) -> None:
+    position = fp.tell()
+    complete = _looks_complete(fp, mime_type)
+    fp.seek(position)
+    if complete:
         return
     try:
         img.load()
@@ -179,8 +189,50 @@ def normalise_image(data: bytes, mime_type: str, *, max_side: int | None = None)
 
     Raises:
         UnsupportedMediaError: The bytes do not decode as an image, or HEIC support is missing.
+        MediaTooLargeError: The image declares too many pixels to decode safely.
     """
-    fp = io.BytesIO(data)
+    image = normalise_image_stream(io.BytesIO(data), mime_type, max_side=max_side)
+    if image.unchanged:
+        image.data = data
+    return image
+
+
+def _decoded_pixels(img: Image.Image, stored_target: tuple[int, int], drafts: bool) -> int:
+    """Pixels Pillow will hold to produce ``stored_target`` (JPEG decodes at 1/2..1/8 scale)."""
+    width, height = img.size
+    scale = 1
+    while drafts and scale < 8 and width // (2 * scale) >= stored_target[0]:
+        if height // (2 * scale) < stored_target[1]:
+            break
+        scale *= 2
+    return -(-width // scale) * -(-height // scale)
+
+
+def _over_budget(display: tuple[int, int], pixels: int) -> MediaTooLargeError:
+    return MediaTooLargeError(
+        f"Rotating, converting or downscaling this {display[0]}x{display[1]} image means decoding "
+        f"{pixels:,} pixels (about {pixels * 4 // 1_000_000:,} MB), over the "
+        f"{DECODE_PIXEL_BUDGET:,}-pixel budget that keeps memory bounded. Downscale it first "
+        "(e.g. `vipsthumbnail in.png -s 4096`), or send it unchanged through the File API "
+        "(max_image_side=None, and no EXIF rotation needed)."
+    )
+
+
+def normalise_image_stream(
+    fp: IO[bytes], mime_type: str, *, max_side: int | None = None
+) -> NormalisedImage:
+    """Like :func:`normalise_image`, reading from a seekable stream (a file is never read whole).
+
+    Returns:
+        A ``NormalisedImage`` whose ``unchanged`` flag says the original can be sent as it is
+        (then ``data`` is empty: the caller has the original); otherwise ``data`` holds the
+        re-encoded image.
+
+    Raises:
+        UnsupportedMediaError: It does not decode as an image, or HEIC support is missing.
+        MediaTooLargeError: Too many pixels declared, or too many to decode within
+            ``DECODE_PIXEL_BUDGET`` for the change needed.
+    """
     img = open_image(fp, mime_type)
     orientation = orientation_of(img, fp)
     stored = img.size
@@ -189,11 +241,13 @@ def normalise_image(data: bytes, mime_type: str, *, max_side: int | None = None)
     target = _fit(display, max_side)
     convert = mime_type in _CONVERT_TO_PNG
     if orientation == 1 and target == display and not convert:
-        _verify_pixels(img, data, mime_type)
-        return NormalisedImage(data, mime_type, display, display, orientation)
-
+        _verify_pixels(img, fp, mime_type)
+        return NormalisedImage(b"", mime_type, display, display, orientation, unchanged=True)
     repairs: list[str] = []
     stored_target = (target[1], target[0]) if swaps else target
+    pixels = _decoded_pixels(img, stored_target, img.format == "JPEG" and target != display)
+    if pixels > DECODE_PIXEL_BUDGET:
+        raise _over_budget(display, pixels)
     try:
         drafted = False
         if img.format == "JPEG" and target != display:

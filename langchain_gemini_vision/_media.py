@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Union
 
 from ._fetch import FetchLimits, fetch_url
-from ._images import normalise_image, pil_to_bytes
+from ._images import NormalisedImage, normalise_image, normalise_image_stream, pil_to_bytes
 from ._sniff import SNIFF_BYTES, sniff_mime
 from ._youtube_url import is_youtube_url, parse_youtube_url
 from .errors import MediaAccessError, MediaTooLargeError, UnsupportedMediaError
@@ -458,9 +458,16 @@ def check_media_size(size: int, shown: str) -> None:
 
 
 def _read_path(
-    ref: str | os.PathLike[str], policy: MediaPolicy, expect: str | None
-) -> tuple[Path, str, int, bytes | None]:
-    """Check and sniff a local file; read it only when it is small enough to matter inline."""
+    ref: str | os.PathLike[str],
+    policy: MediaPolicy,
+    expect: str | None,
+    max_image_side: int | None = None,
+) -> tuple[Path, str, int, bytes | None, NormalisedImage | None]:
+    """Check and sniff a local file; read it only when it is small enough to matter inline.
+
+    An image too large to send inline is normalised from the open handle instead (its header,
+    then, only when something must change, a bounded decode): never read whole into memory.
+    """
     shown = os.fspath(ref)
     path = Path(os.path.expanduser(shown))
     real = _check_path_allowed(path, policy, shown)
@@ -470,15 +477,21 @@ def _read_path(
         with real.open("rb") as handle:
             head = handle.read(SNIFF_BYTES)
             mime = _check_supported(sniff_mime(head), shown, expect)
-            small = fits_inline(size) or kind_of_mime(mime) == "image"
+            small = fits_inline(size)
             data: bytes | None = None
-            if small:
+            large_image: NormalisedImage | None = None
+            if not small and kind_of_mime(mime) == "image":
+                try:
+                    large_image = normalise_image_stream(handle, mime, max_side=max_image_side)
+                except UnsupportedMediaError as exc:
+                    raise UnsupportedMediaError(f"{shown}: {exc}") from exc
+            elif small:
                 # One read of the whole file (head + rest would copy it a second time).
                 handle.seek(0)
                 data = handle.read()
     except OSError as exc:
         raise MediaAccessError(f"Cannot read {shown}: {exc.strerror}.", rule="io") from exc
-    return real, mime, size, data
+    return real, mime, size, data, large_image
 
 
 def _decode_data_uri(uri: str) -> bytes:
@@ -511,20 +524,40 @@ def _from_bytes(
         image = normalise_image(data, mime, max_side=max_image_side)
     except UnsupportedMediaError as exc:
         raise UnsupportedMediaError(f"{source}: {exc}") from exc
-    geometry = ImageGeometry(
-        display_width=image.display_size[0],
-        display_height=image.display_size[1],
-        sent_width=image.sent_size[0],
-        sent_height=image.sent_size[1],
-        exif_orientation=image.orientation,
-    )
     return PreparedMedia(
         "image",
         image.mime_type,
         source,
         data=image.data,
         size_bytes=len(image.data),
-        geometry=geometry,
+        geometry=_geometry(image),
+        repairs=image.repairs,
+    )
+
+
+def _geometry(image: NormalisedImage) -> ImageGeometry:
+    return ImageGeometry(
+        display_width=image.display_size[0],
+        display_height=image.display_size[1],
+        sent_width=image.sent_size[0],
+        sent_height=image.sent_size[1],
+        exif_orientation=image.orientation,
+    )
+
+
+def _large_image(image: NormalisedImage, real: Path, shown: str, size: int) -> PreparedMedia:
+    """A large image file: the original uploaded from disk as is, or its smaller re-encode."""
+    if image.unchanged:
+        return PreparedMedia(
+            "image", image.mime_type, shown, path=real, size_bytes=size, geometry=_geometry(image)
+        )
+    return PreparedMedia(
+        "image",
+        image.mime_type,
+        shown,
+        data=image.data,
+        size_bytes=len(image.data),
+        geometry=_geometry(image),
         repairs=image.repairs,
     )
 
@@ -632,8 +665,10 @@ def prepare_media(
                 f"{text} returned an HTML page, not media. Link to the image or video file itself."
             )
         return _from_bytes(body, text.strip(), expect, max_image_side)
-    real, mime, size, data = _read_path(ref, policy, expect)
+    real, mime, size, data, large_image = _read_path(ref, policy, expect, max_image_side)
     shown = os.fspath(ref)
+    if large_image is not None:
+        return _large_image(large_image, real, shown, size)
     if data is None:
         return PreparedMedia(kind_of_mime(mime), mime, shown, path=real, size_bytes=size)
     prepared = _from_bytes(data, shown, expect, max_image_side)

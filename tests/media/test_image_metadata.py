@@ -6,10 +6,12 @@ import io
 import struct
 import warnings
 import zlib
+from pathlib import Path
 
 import pytest
 from PIL import Image
 
+from langchain_gemini_vision import _images
 from langchain_gemini_vision._images import display_size, normalise_image
 from langchain_gemini_vision._media import prepare_media
 from langchain_gemini_vision.errors import MediaTooLargeError
@@ -103,3 +105,43 @@ def test_raising_pillows_limit_raises_ours(monkeypatch: pytest.MonkeyPatch) -> N
         prepare_media(data, expect="image")
     monkeypatch.setattr(Image, "MAX_IMAGE_PIXELS", 1_000_000)
     assert prepare_media(data, expect="image").geometry is not None
+
+
+def _stored_png(path: Path, width: int, height: int) -> None:
+    """An RGB PNG in stored (uncompressed) deflate blocks: a large file from little work."""
+    packer = zlib.compressobj(level=0)
+    row = b"\x00" + bytes(range(256)) * (3 * width // 256) + b"\x00" * (3 * width % 256)
+    with path.open("wb") as out:
+        out.write(b"\x89PNG\r\n\x1a\n")
+        out.write(_chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)))
+        for _ in range(height):
+            data = packer.compress(row)
+            if data:
+                out.write(_chunk(b"IDAT", data))
+        out.write(_chunk(b"IDAT", packer.flush()))
+        out.write(_chunk(b"IEND", b""))
+
+
+def test_a_large_image_file_is_sent_from_disk_not_read_into_memory(tmp_path: Path) -> None:
+    path = tmp_path / "poster.png"
+    _stored_png(path, 3000, 2400)  # ~21.6 MB: over the inline limit
+    prepared = prepare_media(path, expect="image")
+    assert prepared.data is None and prepared.path == path.resolve()  # uploaded as is
+    assert prepared.geometry is not None
+    assert (prepared.geometry.display_width, prepared.geometry.display_height) == (3000, 2400)
+    smaller = prepare_media(path, expect="image", max_image_side=600)
+    assert smaller.data is not None and smaller.path is None
+    assert Image.open(io.BytesIO(smaller.data)).size == (600, 480)
+    assert smaller.geometry is not None and smaller.geometry.display_width == 3000
+
+
+def test_a_decode_over_the_memory_budget_is_media_too_large(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "poster.png"
+    _stored_png(path, 3000, 2400)
+    monkeypatch.setattr(_images, "DECODE_PIXEL_BUDGET", 1_000_000)
+    with pytest.raises(MediaTooLargeError) as info:
+        prepare_media(path, expect="image", max_image_side=600)
+    assert "7,200,000 pixels" in str(info.value) and "Downscale it first" in str(info.value)
+    assert prepare_media(path, expect="image").path is not None  # as is: nothing to decode

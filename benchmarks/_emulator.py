@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import subprocess
 import sys
-from types import TracebackType
 
 
 class Emulator:
@@ -30,12 +29,7 @@ class Emulator:
         url, key = self._proc.stdout.readline().split()
         return url, key
 
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
+    def __exit__(self, *exc: object) -> None:
         assert self._proc is not None and self._proc.stdin is not None
         self._proc.stdin.close()
         self._proc.wait(timeout=30)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 from _harness import Row, interleaved_s
@@ -36,6 +37,19 @@ def _hand_written(llm: object, data: bytes, mime: str) -> object:
     return llm.invoke([message]).content  # type: ignore[attr-defined]
 
 
+def _caption_row(
+    what: str,
+    hand: Callable[[], object],
+    ours: Callable[[], object],
+    runs_warmup: tuple[int, int],
+    bar: float,
+) -> Row:
+    t = interleaved_s({"hand": hand, "ours": ours}, *runs_warmup)
+    return Row(
+        what, f"{t['ours'] * 1e3:.2f} ms", f"{t['hand'] * 1e3:.2f} ms", t["ours"] / t["hand"], bar
+    )
+
+
 def rows(smoke: bool) -> list[Row]:
     out: list[Row] = []
     png = small_png()
@@ -45,39 +59,21 @@ def rows(smoke: bool) -> list[Row]:
         llm = server.llm()
         photo_path = Path(tmp) / "phone.jpg"
         photo_path.write_bytes(photo)
-        runs = 5 if smoke else 150
-        t = interleaved_s(
-            {
-                "hand": lambda: _hand_written(llm, png, "image/png"),
-                "ours": lambda: caption_image(png, llm=llm, prompt=PROMPT),
-            },
-            runs,
-            warmup=2 if smoke else 20,
-        )
         out.append(
-            Row(
+            _caption_row(
                 "caption 640x480 PNG per call vs hand-written invoke",
-                f"{t['ours'] * 1e3:.2f} ms",
-                f"{t['hand'] * 1e3:.2f} ms",
-                t["ours"] / t["hand"],
+                lambda: _hand_written(llm, png, "image/png"),
+                lambda: caption_image(png, llm=llm, prompt=PROMPT),
+                (5, 2) if smoke else (150, 20),
                 1.05,
             )
         )
-        runs = 3 if smoke else 20
-        t = interleaved_s(
-            {
-                "hand": lambda: _hand_written(llm, photo_path.read_bytes(), "image/jpeg"),
-                "ours": lambda: caption_image(photo_path, llm=llm, prompt=PROMPT),
-            },
-            runs,
-            warmup=1 if smoke else 3,
-        )
         out.append(
-            Row(
+            _caption_row(
                 "caption 12 MP JPEG per call vs hand-written invoke",
-                f"{t['ours'] * 1e3:.1f} ms",
-                f"{t['hand'] * 1e3:.1f} ms",
-                t["ours"] / t["hand"],
+                lambda: _hand_written(llm, photo_path.read_bytes(), "image/jpeg"),
+                lambda: caption_image(photo_path, llm=llm, prompt=PROMPT),
+                (3, 1) if smoke else (20, 3),
                 0.7,
             )
         )

@@ -524,42 +524,29 @@ def _from_bytes(
         image = normalise_image(data, mime, max_side=max_image_side)
     except UnsupportedMediaError as exc:
         raise UnsupportedMediaError(f"{source}: {exc}") from exc
-    return PreparedMedia(
-        "image",
-        image.mime_type,
-        source,
-        data=image.data,
-        size_bytes=len(image.data),
-        geometry=_geometry(image),
-        repairs=image.repairs,
-    )
+    return _image_media(image, source)
 
 
-def _geometry(image: NormalisedImage) -> ImageGeometry:
-    return ImageGeometry(
+def _image_media(
+    image: NormalisedImage, source: str, *, path: Path | None = None, size: int = 0
+) -> PreparedMedia:
+    """The prepared image: its (re-)encoded bytes, or, with ``path``, the unchanged file."""
+    geometry = ImageGeometry(
         display_width=image.display_size[0],
         display_height=image.display_size[1],
         sent_width=image.sent_size[0],
         sent_height=image.sent_size[1],
         exif_orientation=image.orientation,
     )
-
-
-def _large_image(image: NormalisedImage, real: Path, shown: str, size: int) -> PreparedMedia:
-    """A large image file: the original uploaded from disk as is, or its smaller re-encode."""
-    if image.unchanged:
+    if path is not None:  # a large file needing no change: uploaded from disk as is
         return PreparedMedia(
-            "image", image.mime_type, shown, path=real, size_bytes=size, geometry=_geometry(image)
+            "image", image.mime_type, source, path=path, size_bytes=size, geometry=geometry
         )
+    data = image.data
     return PreparedMedia(
-        "image",
-        image.mime_type,
-        shown,
-        data=image.data,
-        size_bytes=len(image.data),
-        geometry=_geometry(image),
+        "image", image.mime_type, source, data=data, size_bytes=len(data), geometry=geometry,
         repairs=image.repairs,
-    )
+    )  # fmt: skip
 
 
 def _from_file_api(ref: str | GeminiFile) -> PreparedMedia:
@@ -668,7 +655,8 @@ def prepare_media(
     real, mime, size, data, large_image = _read_path(ref, policy, expect, max_image_side)
     shown = os.fspath(ref)
     if large_image is not None:
-        return _large_image(large_image, real, shown, size)
+        path = real if large_image.unchanged else None
+        return _image_media(large_image, shown, path=path, size=size)
     if data is None:
         return PreparedMedia(kind_of_mime(mime), mime, shown, path=real, size_bytes=size)
     prepared = _from_bytes(data, shown, expect, max_image_side)

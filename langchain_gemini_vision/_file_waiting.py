@@ -88,7 +88,7 @@ def _start(
         clock(),
         deadline,
         predicted_s=OBSERVED_RATES.predict_s(size),
-        early_look=snapshot is not None and OBSERVED_RATES.ready_at_first_look(),
+        early_look=snapshot is not None and OBSERVED_RATES.ready_at_first_look(size),
         from_snapshot=snapshot is not None,
     )
     return name, snapshot, loop
@@ -126,7 +126,7 @@ def _handle_snapshot(
             loop.predicted_s = OBSERVED_RATES.predict_s(snapshot.size_bytes)
     active = loop.on_snapshot(snapshot, clock())
     if loop.from_snapshot and loop.polls == 2:  # the first look after the upload's answer
-        OBSERVED_RATES.note_first_look(active)
+        OBSERVED_RATES.note_first_look(snapshot.size_bytes, active)
     if active:
         if loop.polls > 1:  # waited: teach the prediction how long this size took
             OBSERVED_RATES.record(snapshot.size_bytes, loop.elapsed(clock()))

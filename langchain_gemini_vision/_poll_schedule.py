@@ -44,22 +44,25 @@ class ProcessingRates:
 
     def __init__(self, keep: int = 16) -> None:
         self._rates: deque[float] = deque(maxlen=keep)
-        self._first_looks: deque[bool] = deque(maxlen=4)
+        self._first_looks: dict[int, deque[bool]] = {}
         self._lock = threading.Lock()
 
-    def note_first_look(self, active: bool) -> None:
+    def note_first_look(self, size_bytes: int | None, active: bool) -> None:
         """Remember whether a wait's first poll already found the file ACTIVE."""
         with self._lock:
-            self._first_looks.append(active)
+            looks = self._first_looks.setdefault(_size_class(size_bytes), deque(maxlen=4))
+            looks.append(active)
 
-    def ready_at_first_look(self) -> bool:
-        """Whether recent files were ACTIVE by the first poll (processing here is fast).
+    def ready_at_first_look(self, size_bytes: int | None) -> bool:
+        """Whether recent files of about this size were ACTIVE by the first poll.
 
         Then the next wait looks once early (``EARLY_LOOK_S``): inside the first second, where
         the one-poll-per-second cap does not apply, and worth a second of latency each time.
+        Sizes are told apart (classes a factor of 4 wide) because processing time grows with
+        size: tiny files being ready at once says nothing about a long video.
         """
         with self._lock:
-            looks = list(self._first_looks)
+            looks = list(self._first_looks.get(_size_class(size_bytes), ()))
         return bool(looks) and 2 * sum(looks) >= len(looks)
 
     def record(self, size_bytes: int | None, seconds: float) -> None:
@@ -84,6 +87,10 @@ class ProcessingRates:
         with self._lock:
             self._rates.clear()
             self._first_looks.clear()
+
+
+def _size_class(size_bytes: int | None) -> int:
+    return -1 if size_bytes is None else size_bytes.bit_length() // 2
 
 
 OBSERVED_RATES = ProcessingRates()

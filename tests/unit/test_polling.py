@@ -281,3 +281,16 @@ def test_float_remainders_cannot_spin_forever() -> None:
     else:
         pytest.fail("the loop never timed out")
     assert loop.polls < 50
+
+
+def test_early_looks_are_learned_per_size_class() -> None:
+    rates = ProcessingRates()
+    tiny, video = 2_000, 100 * 1024 * 1024
+    rates.note_first_look(tiny, True)
+    assert rates.ready_at_first_look(tiny)
+    assert not rates.ready_at_first_look(video)  # tiny files being quick says nothing here
+    for ready in (False, False, True):
+        rates.note_first_look(video, ready)
+    assert not rates.ready_at_first_look(video)  # mostly not ready at the first look
+    rates.note_first_look(video, True)
+    assert rates.ready_at_first_look(video)  # half of the recent looks were: look early

@@ -3,7 +3,7 @@ PY ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: install test test-any-day lint record record-emulator demo examples bench docs clean
+.PHONY: install test test-any-day lint record record-emulator demo examples bench bench-smoke docs clean
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
@@ -57,7 +57,10 @@ examples: install
 	$(BIN)/python examples/rag_video.py
 	$(BIN)/python examples/lcel_detect_crop_caption.py
 
+# Every row of the performance table beside its baseline (~5 min); writes docs/benchmarks.md.
+# The chart needs the `bench` extra (matplotlib); without it the table is still written.
 bench: install
+	$(BIN)/pip install -q -e ".[bench]" || echo "matplotlib unavailable: no chart"
 	$(BIN)/python benchmarks/run_all.py
 
 # The documentation site (mkdocs.yml) into site/; --strict turns every warning (a broken link, a
@@ -65,6 +68,9 @@ bench: install
 docs: $(BIN)/python
 	$(BIN)/pip install -q -e ".[docs]"
 	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict
+# ~30 s with small sizes for CI: fails only when a benchmark breaks, never on timing.
+bench-smoke: install
+	$(BIN)/python benchmarks/run_all.py --smoke
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache *.egg-info

@@ -106,12 +106,12 @@ def fixed_loop(manager: GeminiFileManager, name: str, interval: float) -> None:
 
 
 def bench_activation(
-    server: FakeGeminiServer, n: int, horizon: float
+    server: FakeGeminiServer, n: int, horizon: float, *, low: float = 0.5, fixed_s: float = 10.0
 ) -> dict[str, dict[str, float]]:
     llm = server.llm()
     ours = GeminiFileManager(llm, reuse=False, poll_policy=PollPolicy())
     rng = random.Random(42)
-    delays = [0.5 + (horizon - 0.5) * (i + rng.random()) / n for i in range(n)]
+    delays = [low + (horizon - low) * (i + rng.random()) / n for i in range(n)]
     jobs: list[tuple[str, str, float]] = []  # (strategy, file name, ready at)
     for strategy in ("backoff", "fixed10"):
         for delay in delays:
@@ -128,8 +128,8 @@ def bench_activation(
         if strategy == "backoff":
             ours.wait_until_active(snapshots[name], timeout=horizon + 60)
         else:
-            time.sleep(10.0)
-            fixed_loop(ours, name, 10.0)
+            time.sleep(fixed_s)
+            fixed_loop(ours, name, fixed_s)
         noticed[name] = time.monotonic()
 
     threads = [threading.Thread(target=run, args=(s, name)) for s, name, _ in jobs]
@@ -151,6 +151,7 @@ def bench_activation(
         out[strategy] = {
             "files": len(rows),
             "median_latency_s": statistics.median(latencies),
+            "p95_latency_s": sorted(latencies)[min(len(rows) - 1, round(0.95 * (len(rows) - 1)))],
             "mean_latency_s": statistics.fmean(latencies),
             "max_latency_s": max(latencies),
             "polls_per_s": polls / waited,
@@ -222,12 +223,12 @@ def main() -> int:
             )
         median, rate = simulate_schedule(PollPolicy())
         fixed_median, fixed_rate = simulate_schedule(
-            PollPolicy(first_interval_s=10, multiplier=1, jitter=0)
+            PollPolicy(first_interval_s=10, steady_interval_s=10, multiplier=1, jitter=0)
         )
-        doubling = simulate_schedule(PollPolicy(multiplier=2.0))
+        doubling = simulate_schedule(PollPolicy(attentive_s=0, multiplier=2.0))
         print(
             "  fake-clock model (20k files, ACTIVE uniformly in 0.5-30 s): "
-            f"backoff x1.08 median {median:.2f} s at {rate:.2f} polls/s; "
+            f"1 s grid median {median:.2f} s at {rate:.2f} polls/s; "
             f"fixed 10 s {fixed_median:.2f} s at {fixed_rate:.2f}; "
             f"doubling {doubling[0]:.2f} s at {doubling[1]:.2f}"
         )

@@ -24,6 +24,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+from _harness import interleaved_s
 from langchain_core.messages import HumanMessage
 from PIL import Image, ImageChops, ImageDraw, ImageFilter, ImageOps, ImageStat
 
@@ -85,16 +86,7 @@ def interleaved_ms(
     fns: dict[str, Callable[[], object]], runs: int, warmup: int
 ) -> dict[str, float]:
     """Medians of runs that alternate between the functions, so drift hits all equally."""
-    for _ in range(warmup):
-        for fn in fns.values():
-            fn()
-    samples: dict[str, list[float]] = {name: [] for name in fns}
-    for _ in range(runs):
-        for name, fn in fns.items():
-            start = time.perf_counter()
-            fn()
-            samples[name].append(time.perf_counter() - start)
-    return {name: statistics.median(values) * 1000 for name, values in samples.items()}
+    return {name: s * 1000 for name, s in interleaved_s(fns, runs, warmup).items()}
 
 
 def bench_preprocess(runs: int) -> dict[str, float]:

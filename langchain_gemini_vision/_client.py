@@ -7,6 +7,7 @@ client keeps a reference to the *model*, never only to ``.client``.
 
 from __future__ import annotations
 
+import functools
 import os
 from typing import Any
 
@@ -79,8 +80,24 @@ def build_llm(
 
 
 def resolve_llm(llm: ChatGoogleGenerativeAI | None) -> ChatGoogleGenerativeAI:
-    """Return ``llm`` or, when it is None, a model built from the environment."""
-    return llm if llm is not None else build_llm()
+    """Return ``llm`` or, when it is None, the model configured by the environment.
+
+    The environment's model is built once per (key, model, endpoint) and reused: building one
+    per call costs a client, a connection pool and a TLS handshake every time.
+    """
+    if llm is not None:
+        return llm
+    return _env_llm(
+        api_key_from_env(),
+        default_model_name(),
+        os.environ.get(BASE_URL_VAR, "").strip() or None,
+    )
+
+
+@functools.lru_cache(maxsize=8)
+def _env_llm(key: str | None, model: str, url: str | None) -> ChatGoogleGenerativeAI:
+    # The key is part of the cache key so that rotating it in the environment takes effect.
+    return build_llm(model, api_key=key, base_url=url)
 
 
 def genai_client(llm: ChatGoogleGenerativeAI) -> genai.Client:

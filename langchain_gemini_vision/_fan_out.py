@@ -13,7 +13,7 @@ from collections.abc import Awaitable, Callable, Iterable, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from typing import TypeVar
 
-__all__ = ["afan_out", "fan_out"]
+__all__ = ["afan_out", "concurrency_for", "fan_out"]
 
 Req = TypeVar("Req")
 Res = TypeVar("Res")
@@ -67,3 +67,20 @@ async def afan_out(
             task.cancel()
         await asyncio.gather(*pending, return_exceptions=True)
         raise
+
+
+MAX_PACED_IN_FLIGHT = 32
+"""Upper bound of requests in flight when a rate limiter paces them (threads are not free)."""
+
+
+def concurrency_for(llm: object, requested: int, requests: int) -> int:
+    """How many requests to keep in flight: the caller's bound, or the rate limiter's pace.
+
+    A model with a client-side rate limiter (LangChain's ``BaseRateLimiter``, e.g.
+    ``InMemoryRateLimiter``) makes every call wait for a token, so the limiter already decides how
+    fast requests go out; a fixed bound on top of it would only add waiting. Then every request
+    may be in flight (up to ``MAX_PACED_IN_FLIGHT``) and the limiter paces them.
+    """
+    if getattr(llm, "rate_limiter", None) is None:
+        return requested
+    return max(requested, min(requests, MAX_PACED_IN_FLIGHT))

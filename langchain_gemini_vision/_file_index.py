@@ -36,9 +36,11 @@ _BUSY_TIMEOUT_S = 30.0
 # Longer than any sane upload; past it we proceed unlocked (a duplicate upload, never a hang).
 _CLAIM_TIMEOUT_S = 900.0
 _Work = Callable[[sqlite3.Connection], object]
+MAX_HASHES = 4096
 _SCHEMA = (
     "CREATE TABLE IF NOT EXISTS entries ("
-    " key TEXT PRIMARY KEY, name TEXT NOT NULL, expiration_time TEXT)"
+    " key TEXT PRIMARY KEY, name TEXT NOT NULL, expiration_time TEXT);"
+    "CREATE TABLE IF NOT EXISTS hashes (stat_key TEXT PRIMARY KEY, sha256 TEXT NOT NULL)"
 )
 
 
@@ -89,7 +91,7 @@ class FileIndex:
         conn = sqlite3.connect(self.path, timeout=_BUSY_TIMEOUT_S, isolation_level=None)
         try:
             conn.execute("PRAGMA journal_mode=WAL")
-            conn.execute(_SCHEMA)
+            conn.executescript(_SCHEMA)
             yield conn
         finally:
             conn.close()
@@ -152,6 +154,34 @@ class FileIndex:
 
         def work(conn: sqlite3.Connection) -> object:
             conn.execute("DELETE FROM entries WHERE key = ? OR name = ?", (key, name))
+            return None
+
+        self._run("write", work)
+
+    def known_hash(self, stat_key: str) -> str | None:
+        """The sha256 remembered for a local file's ``stat`` identity (see ``_hash_cache``)."""
+
+        def work(conn: sqlite3.Connection) -> object:
+            row = conn.execute("SELECT sha256 FROM hashes WHERE stat_key = ?", (stat_key,))
+            found = row.fetchone()
+            return found[0] if found else None
+
+        sha = self._run("read", work)
+        return sha if isinstance(sha, str) else None
+
+    def remember_hash(self, stat_key: str, sha256_hex: str) -> None:
+        """Remember a local file's hash, keeping the newest :data:`MAX_HASHES`."""
+
+        def work(conn: sqlite3.Connection) -> object:
+            with conn:
+                conn.execute("BEGIN IMMEDIATE")
+                conn.execute("DELETE FROM hashes WHERE stat_key = ?", (stat_key,))
+                conn.execute("INSERT INTO hashes VALUES (?, ?)", (stat_key, sha256_hex))
+                conn.execute(
+                    "DELETE FROM hashes WHERE rowid NOT IN "
+                    "(SELECT rowid FROM hashes ORDER BY rowid DESC LIMIT ?)",
+                    (MAX_HASHES,),
+                )
             return None
 
         self._run("write", work)

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any, BinaryIO, Union
 
+from ._hash_cache import stat_key
 from ._media import (
     AUDIO_MIME_TYPES,
     CONVERTED_IMAGE_TYPES,
@@ -58,6 +59,7 @@ class UploadSource:
         path: The local file, when the source is (or was spooled to) one.
         data: In-memory bytes, when the source is bytes.
         stream: A caller's seekable stream and the position to upload from.
+        stat_key: For a local file, its identity by ``stat`` (keys the hash cache).
     """
 
     label: str
@@ -67,6 +69,7 @@ class UploadSource:
     data: bytes | None = None
     stream: IO[bytes] | None = None
     start: int = 0
+    stat_key: str | None = None
     _sha256: str | None = field(default=None, repr=False)
     _spooled: bool = field(default=False, repr=False)
 
@@ -86,6 +89,15 @@ class UploadSource:
             assert self.stream is not None
             self.stream.seek(self.start)
             yield self.stream  # type: ignore[misc]  # IO[bytes] is what the SDK reads from
+
+    def set_sha256(self, sha256_hex: str) -> None:
+        """Record a hash known without reading the content (hash cache, upload answer)."""
+        self._sha256 = sha256_hex
+
+    @property
+    def hashed(self) -> bool:
+        """Whether the hash is already known (asking for it costs no read)."""
+        return self._sha256 is not None
 
     def sha256_hex(self) -> str:
         """Hex SHA-256 of the content, computed once by streaming it."""
@@ -150,7 +162,12 @@ def _from_path(path_like: str | os.PathLike[str], mime_type: str | None) -> Uplo
         raise MediaAccessError(f"Cannot read {opened.shown}: {exc.strerror}.", rule="io") from exc
     mime = _check_type(head, mime_type, opened.shown)
     return UploadSource(
-        label=opened.shown, size=opened.size, mime_type=mime, stream=opened.stream()
+        label=opened.shown,
+        size=opened.size,
+        mime_type=mime,
+        stream=opened.stream(),
+        # The identity of what was opened (fstat of the descriptor), keying the hash cache.
+        stat_key=stat_key(opened.real, os.fstat(opened.fd)),
     )
 
 

@@ -13,6 +13,7 @@ import contextlib
 import logging
 import os
 import threading
+from collections.abc import AsyncIterator
 from datetime import datetime
 from typing import TYPE_CHECKING
 
@@ -55,28 +56,39 @@ def upload_or_reuse(
     """
     src = open_source(source, mime_type=mime_type)
     try:
-        if manager.reuse:
-            key, name = _reuse_lookup(manager, src)
-            if name is not None and _take_lease(manager, name, lease):
-                # Leased before the check, so it cannot be deleted between check and use.
-                found: GeminiFile | None = None
-                try:
-                    found, stale = _reuse_verdict(manager, src, _get_or_error(manager, name))
-                finally:
-                    if found is None:
-                        _drop_lease(manager, name, lease)
-                if stale:
-                    manager._index.forget(key=key)
-                if found is not None:
-                    return found, False
-        report = upload_reporter(on_progress, src.label)
-        uploaded = manager._retrying(
-            lambda _: _transfer(manager, src, display_name, report, None), src.label, "upload"
-        )
-        _take_lease(manager, uploaded.name, lease)
-        return uploaded, True
+        with _claimed(manager, src):
+            return _reuse_or_upload(manager, src, display_name, on_progress, lease)
     finally:
         src.cleanup()
+
+
+def _reuse_or_upload(
+    manager: GeminiFileManager,
+    src: UploadSource,
+    display_name: str | None,
+    on_progress: ProgressCallback | None,
+    lease: bool,
+) -> tuple[GeminiFile, bool]:
+    if _should_look_up(manager, src):
+        key, name = _reuse_lookup(manager, src)
+        if name is not None and _take_lease(manager, name, lease):
+            # Leased before the check, so it cannot be deleted between check and use.
+            found: GeminiFile | None = None
+            try:
+                found, stale = _reuse_verdict(manager, src, _get_or_error(manager, name))
+            finally:
+                if found is None:
+                    _drop_lease(manager, name, lease)
+            if stale:
+                manager._index.forget(key=key)
+            if found is not None:
+                return found, False
+    report = upload_reporter(on_progress, src.label)
+    uploaded = manager._retrying(
+        lambda _: _transfer(manager, src, display_name, report, None), src.label, "upload"
+    )
+    _take_lease(manager, uploaded.name, lease)
+    return uploaded, True
 
 
 async def aupload_or_reuse(
@@ -90,31 +102,42 @@ async def aupload_or_reuse(
     """Async twin of :func:`upload_or_reuse`."""
     src = await _aopen_source(source, mime_type)
     try:
-        if manager.reuse:
-            key, name = await asyncio.to_thread(_reuse_lookup, manager, src)
-            if name is not None and _take_lease(manager, name, lease):
-                found = None
-                try:
-                    try:
-                        remote: GeminiFile | GeminiVisionError = await manager.aget(name)
-                    except GeminiVisionError as exc:
-                        remote = exc
-                    found, stale = _reuse_verdict(manager, src, remote)
-                finally:
-                    if found is None:
-                        await _adrop_lease(manager, name, lease)
-                if stale:
-                    await asyncio.to_thread(manager._index.forget, key=key)
-                if found is not None:
-                    return found, False
-        report = upload_reporter(on_progress, src.label)
-        uploaded = await manager._aretrying(
-            lambda _: _atransfer(manager, src, display_name, report), src.label, "upload"
-        )
-        _take_lease(manager, uploaded.name, lease)  # no await since the upload: cancel-safe
-        return uploaded, True
+        async with _aclaimed(manager, src):
+            return await _areuse_or_upload(manager, src, display_name, on_progress, lease)
     finally:
         src.cleanup()
+
+
+async def _areuse_or_upload(
+    manager: GeminiFileManager,
+    src: UploadSource,
+    display_name: str | None,
+    on_progress: ProgressCallback | None,
+    lease: bool,
+) -> tuple[GeminiFile, bool]:
+    if await asyncio.to_thread(_should_look_up, manager, src):
+        key, name = await asyncio.to_thread(_reuse_lookup, manager, src)
+        if name is not None and _take_lease(manager, name, lease):
+            found = None
+            try:
+                try:
+                    remote: GeminiFile | GeminiVisionError = await manager.aget(name)
+                except GeminiVisionError as exc:
+                    remote = exc
+                found, stale = _reuse_verdict(manager, src, remote)
+            finally:
+                if found is None:
+                    await _adrop_lease(manager, name, lease)
+            if stale:
+                await asyncio.to_thread(manager._index.forget, key=key)
+            if found is not None:
+                return found, False
+    report = upload_reporter(on_progress, src.label)
+    uploaded = await manager._aretrying(
+        lambda _: _atransfer(manager, src, display_name, report), src.label, "upload"
+    )
+    _take_lease(manager, uploaded.name, lease)  # no await since the upload: cancel-safe
+    return uploaded, True
 
 
 async def shielded_delete(manager: GeminiFileManager, file: FileRef) -> None:
@@ -129,6 +152,45 @@ async def shielded_delete(manager: GeminiFileManager, file: FileRef) -> None:
 
 
 # ---- the upload's steps (shared by both uploaders) ---------------------------------------------
+
+
+def _claim_key(manager: GeminiFileManager, src: UploadSource) -> str:
+    """What two callers wanting the same upload agree on: the file's identity, else its hash."""
+    identity = src.stat_key if src.stat_key is not None else src.sha256_hex()
+    return FileIndex.key(manager._endpoint, identity)
+
+
+def _claimed(
+    manager: GeminiFileManager, src: UploadSource
+) -> contextlib.AbstractContextManager[None]:
+    """Hold the content's cross-process claim from the reuse lookup to the remembered upload.
+
+    A second caller (thread or process) with the same file waits, then finds the first one's
+    upload in the index instead of sending the bytes again.
+    """
+    if not manager.reuse:
+        return contextlib.nullcontext()
+    return manager._index.claim(_claim_key(manager, src))
+
+
+@contextlib.asynccontextmanager
+async def _aclaimed(manager: GeminiFileManager, src: UploadSource) -> AsyncIterator[None]:
+    """:func:`_claimed` for the event loop: the blocking wait runs in a worker thread."""
+    if not manager.reuse:
+        yield
+        return
+    claim = manager._index.claim(await asyncio.to_thread(_claim_key, manager, src))
+    entering = asyncio.ensure_future(asyncio.to_thread(claim.__enter__))
+    try:
+        await asyncio.shield(entering)
+    except asyncio.CancelledError:
+        # The worker may still get the lock: give it back as soon as it does.
+        entering.add_done_callback(lambda _: claim.__exit__(None, None, None))
+        raise
+    try:
+        yield
+    finally:
+        claim.__exit__(None, None, None)
 
 
 def _take_lease(manager: GeminiFileManager, name: str, lease: bool) -> bool:
@@ -149,6 +211,25 @@ async def _adrop_lease(manager: GeminiFileManager, name: str, lease: bool) -> No
         from ._file_cleanup import arelease
 
         await arelease(manager, name, delete=False)
+
+
+def _should_look_up(manager: GeminiFileManager, src: UploadSource) -> bool:
+    """Whether to hash before uploading, to look for a reusable file.
+
+    A local file's hash comes from the hash cache when the file is unchanged since it was last
+    uploaded. A file never uploaded is not hashed first: that would read it twice (hash, then
+    upload). Its hash comes from the upload's answer, and the next upload of it is reused. Bytes
+    and streams are hashed first, as their content has no identity to cache.
+    """
+    if not manager.reuse:
+        return False
+    if src.stat_key is None:
+        return True
+    known = manager._index.known_hash(src.stat_key)
+    if known is None:
+        return False
+    src.set_sha256(known)
+    return True
 
 
 def _reuse_key(manager: GeminiFileManager, src: UploadSource) -> str:
@@ -193,9 +274,15 @@ def _usable(file: GeminiFile, sha256_hex: str, margin_s: float, now: datetime) -
 
 
 def _remember(manager: GeminiFileManager, src: UploadSource, uploaded: GeminiFile) -> None:
-    if manager.reuse:
-        key = _reuse_key(manager, src)
-        manager._index.remember(key, uploaded.name, uploaded.expiration_time)
+    if not manager.reuse:
+        return
+    if not src.hashed and uploaded.sha256_hex:
+        # The server hashed what it received: the same bytes we streamed, read only once.
+        src.set_sha256(uploaded.sha256_hex)
+    key = _reuse_key(manager, src)
+    manager._index.remember(key, uploaded.name, uploaded.expiration_time)
+    if src.stat_key is not None:
+        manager._index.remember_hash(src.stat_key, src.sha256_hex())
 
 
 def _display_name(display_name: str | None, src: UploadSource, owned_prefix: str) -> str:

@@ -13,6 +13,7 @@ from typing import Any
 from ._file_errors import api_error
 from ._file_events import aemit, emit
 from ._file_refs import FileRef, name_of
+from ._poll_schedule import OBSERVED_RATES
 from ._polling import PollCallback, PollLoop, PollPolicy, error_status, is_transient
 from .types import GeminiFile
 
@@ -81,7 +82,16 @@ def _start(
     snapshot = file if isinstance(file, GeminiFile) else None
     size = snapshot.size_bytes if snapshot is not None else None
     deadline = policy.deadline_for(size, timeout)
-    return name, snapshot, PollLoop(name, policy, clock(), deadline)
+    loop = PollLoop(
+        name,
+        policy,
+        clock(),
+        deadline,
+        predicted_s=OBSERVED_RATES.predict_s(size),
+        early_look=snapshot is not None and OBSERVED_RATES.ready_at_first_look(size),
+        from_snapshot=snapshot is not None,
+    )
+    return name, snapshot, loop
 
 
 def _handle_poll_error(loop: PollLoop, exc: Exception, clock: Clock) -> None:
@@ -107,10 +117,19 @@ def _handle_snapshot(
     Raises:
         FileProcessingError: The file is FAILED.
     """
-    if loop.polls == 0 and timeout is None and snapshot.size_bytes:
-        # The size is often only known after the first GET: scale the default deadline then.
-        loop.deadline_s = policy.deadline_for(snapshot.size_bytes, None)
-    if loop.on_snapshot(snapshot, clock()):
+    if loop.polls == 0 and snapshot.size_bytes:
+        # The size is often only known after the first GET: scale the default deadline and
+        # predict the ready time then.
+        if timeout is None:
+            loop.deadline_s = policy.deadline_for(snapshot.size_bytes, None)
+        if loop.predicted_s is None:
+            loop.predicted_s = OBSERVED_RATES.predict_s(snapshot.size_bytes)
+    active = loop.on_snapshot(snapshot, clock())
+    if loop.from_snapshot and loop.polls == 2:  # the first look after the upload's answer
+        OBSERVED_RATES.note_first_look(snapshot.size_bytes, active)
+    if active:
+        if loop.polls > 1:  # waited: teach the prediction how long this size took
+            OBSERVED_RATES.record(snapshot.size_bytes, loop.elapsed(clock()))
         return None
     elapsed = loop.elapsed(clock())
     if on_progress is not None:

@@ -8,13 +8,16 @@ nothing needs changing, the original bytes pass through untouched (no re-encode,
 from __future__ import annotations
 
 import io
+import re
+import warnings
 from dataclasses import dataclass, field
+from typing import IO
 
 from PIL import Image, UnidentifiedImageError
 
-from .errors import UnsupportedMediaError
+from ._image_meta import orientation_of
+from .errors import MediaTooLargeError, UnsupportedMediaError
 
-_ORIENTATION_TAG = 0x0112
 _SWAPS_AXES = {5, 6, 7, 8}
 _JPEG_QUALITY = 90
 _HEIF_TYPES = ("image/heic", "image/heif")
@@ -23,6 +26,9 @@ _CONVERT_TO_PNG = ("image/gif", "image/bmp", "image/tiff")
 # Decompression bombs: a tiny file declaring a gigantic canvas. Pillow warns at ~89 MP; we refuse
 # anything beyond this outright rather than decoding it.
 MAX_IMAGE_PIXELS = 200_000_000
+DECODE_PIXEL_BUDGET = 64_000_000
+"""Most pixels decoded at once to rotate, convert or downscale: ~256 MB at 4 bytes a pixel, so
+preparing any image stays within ~300 MB. JPEG counts after draft-mode scaling (1/2..1/8)."""
 
 
 @dataclass
@@ -35,6 +41,7 @@ class NormalisedImage:
     sent_size: tuple[int, int]
     orientation: int
     repairs: list[str] = field(default_factory=list)
+    unchanged: bool = False
 
 
 def _register_heif() -> None:
@@ -48,37 +55,58 @@ def _register_heif() -> None:
     pillow_heif.register_heif_opener()
 
 
-def _open(data: bytes, mime_type: str) -> Image.Image:
+def pixel_limit() -> int:
+    """Most pixels an image may declare: Pillow's ``Image.MAX_IMAGE_PIXELS``, at most ours.
+
+    A developer who raises Pillow's limit raises ours with it, up to ``MAX_IMAGE_PIXELS``.
+    """
+    pillow = Image.MAX_IMAGE_PIXELS
+    return min(int(pillow), MAX_IMAGE_PIXELS) if pillow else MAX_IMAGE_PIXELS
+
+
+def _too_large(pixels: int, size: str) -> MediaTooLargeError:
+    return MediaTooLargeError(
+        f"The image declares {size}{pixels:,} pixels, over the {pixel_limit():,}-pixel limit for "
+        "decoding safely (PIL.Image.MAX_IMAGE_PIXELS). Downscale it first (e.g. "
+        "`vipsthumbnail in.png -s 8192`, or export a smaller copy from any image editor), or, if "
+        "you trust the file, raise PIL.Image.MAX_IMAGE_PIXELS."
+    )
+
+
+def open_image(fp: IO[bytes], mime_type: str) -> Image.Image:
+    """Open an image from a seekable stream, reading its header only (no pixel decode).
+
+    Raises:
+        MediaTooLargeError: It declares more pixels than :func:`pixel_limit` (decompression bomb).
+        UnsupportedMediaError: It is not a readable image, or HEIC support is missing.
+    """
     if mime_type in _HEIF_TYPES:
         _register_heif()
     try:
-        img = Image.open(io.BytesIO(data))
+        with warnings.catch_warnings():
+            # Pillow only warns between its limit and twice it; the size check below decides.
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+            img = Image.open(fp)
+    except Image.DecompressionBombError as exc:
+        match = re.search(r"\((\d+) pixels\)", str(exc))
+        raise _too_large(int(match.group(1)) if match else 0, "") from exc
     except UnidentifiedImageError as exc:
         # Pillow's own message names an in-memory buffer, which tells the user nothing.
         raise UnsupportedMediaError(
             f"The {mime_type} data could not be read as an image; the file may be corrupt or "
             "truncated. Re-export or re-download it."
         ) from exc
-    except (OSError, ValueError) as exc:
+    except (OSError, ValueError, SyntaxError) as exc:
         raise UnsupportedMediaError(
             f"The {mime_type} data could not be read as an image ({exc}); the file may be "
             "corrupt or truncated. Re-export or re-download it."
         ) from exc
     width, height = img.size
-    if width <= 0 or height <= 0 or width * height > MAX_IMAGE_PIXELS:
-        raise UnsupportedMediaError(
-            f"Image of {width}x{height} pixels is outside the supported range "
-            f"(at most {MAX_IMAGE_PIXELS:,} pixels). Downscale it first."
-        )
+    if width <= 0 or height <= 0:
+        raise UnsupportedMediaError(f"The {mime_type} image declares an empty {width}x{height}.")
+    if width * height > pixel_limit():
+        raise _too_large(width * height, f"{width}x{height} = ")
     return img
-
-
-def _orientation(img: Image.Image) -> int:
-    try:
-        value = int(img.getexif().get(_ORIENTATION_TAG, 1))
-    except Exception:  # malformed EXIF must not make an otherwise fine image unusable
-        return 1
-    return value if 1 <= value <= 8 else 1
 
 
 def _fit(size: tuple[int, int], max_side: int | None) -> tuple[int, int]:
@@ -114,15 +142,18 @@ _TRANSPOSE = {
 }
 
 
-def _looks_complete(data: bytes, mime_type: str) -> bool:
+def _looks_complete(fp: IO[bytes], mime_type: str) -> bool:
     """Cheap end-of-stream check, so a truncated upload is caught without decoding pixels."""
-    tail = data.rstrip(b"\x00\r\n ")[-16:]
+    size = fp.seek(0, io.SEEK_END)
+    fp.seek(max(size - 64, 0))
+    tail = fp.read().rstrip(b"\x00\r\n ")[-16:]
     if mime_type == "image/jpeg":
         return tail.endswith(b"\xff\xd9")
     if mime_type == "image/png":
         return b"IEND" in tail
-    if mime_type == "image/webp" and len(data) >= 8:
-        return int.from_bytes(data[4:8], "little") + 8 <= len(data)
+    if mime_type == "image/webp" and size >= 8:
+        fp.seek(4)
+        return int.from_bytes(fp.read(4), "little") + 8 <= size
     return True
 
 
@@ -133,8 +164,11 @@ def _corrupt(mime_type: str, exc: Exception) -> UnsupportedMediaError:
     )
 
 
-def _verify_pixels(img: Image.Image, data: bytes, mime_type: str) -> None:
-    if _looks_complete(data, mime_type):
+def _verify_pixels(img: Image.Image, fp: IO[bytes], mime_type: str) -> None:
+    position = fp.tell()
+    complete = _looks_complete(fp, mime_type)
+    fp.seek(position)
+    if complete:
         return
     try:
         img.load()
@@ -155,20 +189,65 @@ def normalise_image(data: bytes, mime_type: str, *, max_side: int | None = None)
 
     Raises:
         UnsupportedMediaError: The bytes do not decode as an image, or HEIC support is missing.
+        MediaTooLargeError: The image declares too many pixels to decode safely.
     """
-    img = _open(data, mime_type)
-    orientation = _orientation(img)
+    image = normalise_image_stream(io.BytesIO(data), mime_type, max_side=max_side)
+    if image.unchanged:
+        image.data = data
+    return image
+
+
+def _decoded_pixels(img: Image.Image, stored_target: tuple[int, int], drafts: bool) -> int:
+    """Pixels Pillow will hold to produce ``stored_target`` (JPEG decodes at 1/2..1/8 scale)."""
+    width, height = img.size
+    scale = 1
+    while drafts and scale < 8 and width // (2 * scale) >= stored_target[0]:
+        if height // (2 * scale) < stored_target[1]:
+            break
+        scale *= 2
+    return -(-width // scale) * -(-height // scale)
+
+
+def _over_budget(display: tuple[int, int], pixels: int) -> MediaTooLargeError:
+    return MediaTooLargeError(
+        f"Rotating, converting or downscaling this {display[0]}x{display[1]} image means decoding "
+        f"{pixels:,} pixels (about {pixels * 4 // 1_000_000:,} MB), over the "
+        f"{DECODE_PIXEL_BUDGET:,}-pixel budget that keeps memory bounded. Downscale it first "
+        "(e.g. `vipsthumbnail in.png -s 4096`), or send it unchanged through the File API "
+        "(max_image_side=None, and no EXIF rotation needed)."
+    )
+
+
+def normalise_image_stream(
+    fp: IO[bytes], mime_type: str, *, max_side: int | None = None
+) -> NormalisedImage:
+    """Like :func:`normalise_image`, reading from a seekable stream (a file is never read whole).
+
+    Returns:
+        A ``NormalisedImage`` whose ``unchanged`` flag says the original can be sent as it is
+        (then ``data`` is empty: the caller has the original); otherwise ``data`` holds the
+        re-encoded image.
+
+    Raises:
+        UnsupportedMediaError: It does not decode as an image, or HEIC support is missing.
+        MediaTooLargeError: Too many pixels declared, or too many to decode within
+            ``DECODE_PIXEL_BUDGET`` for the change needed.
+    """
+    img = open_image(fp, mime_type)
+    orientation = orientation_of(img, fp)
     stored = img.size
     swaps = orientation in _SWAPS_AXES
     display = (stored[1], stored[0]) if swaps else stored
     target = _fit(display, max_side)
     convert = mime_type in _CONVERT_TO_PNG
     if orientation == 1 and target == display and not convert:
-        _verify_pixels(img, data, mime_type)
-        return NormalisedImage(data, mime_type, display, display, orientation)
-
+        _verify_pixels(img, fp, mime_type)
+        return NormalisedImage(b"", mime_type, display, display, orientation, unchanged=True)
     repairs: list[str] = []
     stored_target = (target[1], target[0]) if swaps else target
+    pixels = _decoded_pixels(img, stored_target, img.format == "JPEG" and target != display)
+    if pixels > DECODE_PIXEL_BUDGET:
+        raise _over_budget(display, pixels)
     try:
         drafted = False
         if img.format == "JPEG" and target != display:
@@ -217,7 +296,8 @@ def pil_to_bytes(img: Image.Image) -> bytes:
 
 def display_size(data: bytes, mime_type: str) -> tuple[int, int]:
     """Upright size of an image without decoding its pixels."""
-    img = _open(data, mime_type)
-    orientation = _orientation(img)
+    fp = io.BytesIO(data)
+    img = open_image(fp, mime_type)
+    orientation = orientation_of(img, fp)
     w, h = img.size
     return (h, w) if orientation in _SWAPS_AXES else (w, h)

@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Union
 
 from ._fetch import FetchLimits, fetch_url
-from ._images import normalise_image, pil_to_bytes
+from ._images import NormalisedImage, normalise_image, normalise_image_stream, pil_to_bytes
 from ._safe_open import SafeFile, open_local
 from ._sniff import SNIFF_BYTES, sniff_mime
 from ._youtube_url import is_youtube_url, parse_youtube_url
@@ -415,27 +415,40 @@ def check_media_size(size: int, shown: str) -> None:
 
 
 def _read_path(
-    ref: str | os.PathLike[str], policy: MediaPolicy, expect: str | None
-) -> tuple[SafeFile, str, bytes | None]:
-    """Open, verify and sniff a local file; read it whole only when it matters inline.
+    ref: str | os.PathLike[str],
+    policy: MediaPolicy,
+    expect: str | None,
+    max_image_side: int | None = None,
+) -> tuple[SafeFile, str, bytes | None, NormalisedImage | None]:
+    """Open, verify and sniff a local file; read it whole only when it is small enough to matter.
 
     Everything is read from the verified descriptor (see ``_safe_open``), never by name again.
+    An image too large to send inline is normalised from that descriptor instead (its header,
+    then, only when something must change, a bounded decode): never read whole into memory.
+    The descriptor stays open only when the file itself will be uploaded.
     """
     opened = open_local(ref, roots=policy.allowed_dirs, allow_hardlinks=policy.allow_hardlinks)
+    data: bytes | None = None
+    large_image: NormalisedImage | None = None
     try:
         check_media_size(opened.size, opened.shown)
         mime = _check_supported(sniff_mime(opened.read_at(0, SNIFF_BYTES)), opened.shown, expect)
-        small = fits_inline(opened.size) or kind_of_mime(mime) == "image"
-        data = opened.read_all() if small else None
+        if fits_inline(opened.size):
+            data = opened.read_all()
+        elif kind_of_mime(mime) == "image":
+            try:
+                large_image = normalise_image_stream(opened.stream(), mime, max_side=max_image_side)
+            except UnsupportedMediaError as exc:
+                raise UnsupportedMediaError(f"{opened.shown}: {exc}") from exc
     except OSError as exc:
         opened.close()
         raise MediaAccessError(f"Cannot read {opened.shown}: {exc.strerror}.", rule="io") from exc
     except BaseException:
         opened.close()
         raise
-    if data is not None:
+    if data is not None or (large_image is not None and not large_image.unchanged):
         opened.close()
-    return opened, mime, data
+    return opened, mime, data, large_image
 
 
 def _decode_data_uri(uri: str) -> bytes:
@@ -468,6 +481,13 @@ def _from_bytes(
         image = normalise_image(data, mime, max_side=max_image_side)
     except UnsupportedMediaError as exc:
         raise UnsupportedMediaError(f"{source}: {exc}") from exc
+    return _image_media(image, source)
+
+
+def _image_media(
+    image: NormalisedImage, source: str, *, opened: SafeFile | None = None
+) -> PreparedMedia:
+    """The prepared image: its (re-)encoded bytes, or, with ``opened``, the unchanged file."""
     geometry = ImageGeometry(
         display_width=image.display_size[0],
         display_height=image.display_size[1],
@@ -475,15 +495,16 @@ def _from_bytes(
         sent_height=image.sent_size[1],
         exif_orientation=image.orientation,
     )
+    if opened is not None:  # a large file needing no change: uploaded from disk as is
+        return PreparedMedia(
+            "image", image.mime_type, source, path=opened.real, size_bytes=opened.size,
+            geometry=geometry, opened=opened,
+        )  # fmt: skip
+    data = image.data
     return PreparedMedia(
-        "image",
-        image.mime_type,
-        source,
-        data=image.data,
-        size_bytes=len(image.data),
-        geometry=geometry,
+        "image", image.mime_type, source, data=data, size_bytes=len(data), geometry=geometry,
         repairs=image.repairs,
-    )
+    )  # fmt: skip
 
 
 def _from_file_api(ref: str | GeminiFile) -> PreparedMedia:
@@ -589,8 +610,12 @@ def prepare_media(
                 f"{text} returned an HTML page, not media. Link to the image or video file itself."
             )
         return _from_bytes(body, text.strip(), expect, max_image_side)
-    opened, mime, data = _read_path(ref, policy, expect)
+    opened, mime, data, large_image = _read_path(ref, policy, expect, max_image_side)
     shown = os.fspath(ref)
+    if large_image is not None:
+        if large_image.unchanged:  # uploaded as is, streamed from the checked descriptor
+            return _image_media(large_image, shown, opened=opened)
+        return _image_media(large_image, shown)
     if data is None:
         # The upload streams from ``opened``: the file is never opened by name again.
         return PreparedMedia(

@@ -2,14 +2,9 @@
 
 The sync and async waiters in ``files.py`` share :class:`PollLoop`; they differ only in how they
 call ``files.get`` and how they sleep. Nothing here does I/O or reads a real clock, so the whole
-state machine is unit-tested with a fake clock.
-
-Why a gentle backoff (x1.08 per poll) rather than doubling: after the server flips a file to ACTIVE
-the client should notice within about a second for files that take up to ~30 s, while averaging at
-most one poll per second. Doubling from 0.5 s reaches 8 s waits after 15 s, so a file that activates
-at 16 s is noticed seconds late (simulated median 3.9 s). Growing by 8% per poll keeps each wait
-near 8% of the time already spent (0.5 s at first, ~1.7 s at 15 s, ~2.9 s at 30 s; simulated median
-0.74 s at 0.94 polls/s), then caps at 10 s for long videos (after about two minutes).
+state machine is unit-tested with a fake clock. The schedule itself (a 1 s grid while the file is
+likely to turn ACTIVE, phase-staggered across files, sparse before a predicted ready time, then
+gently backing off) and why it is shaped so are in ``_poll_schedule``.
 """
 
 from __future__ import annotations
@@ -21,6 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from ._poll_schedule import first_poll_at, next_poll_at
 from ._validate import CONSTRUCTION, check_number
 from .errors import FileProcessingError, FileProcessingTimeout
 from .types import GeminiFile
@@ -43,11 +39,15 @@ class PollPolicy:
     Attributes:
         timeout_s: Deadline in seconds; None scales it with the file's size (see
             :meth:`deadline_for`).
-        first_interval_s: Wait before the second look at the file (the first is immediate).
+        first_interval_s: When the first poll happens (the upload's answer is the first look).
         max_interval_s: Longest wait between two polls.
-        multiplier: Growth of the wait per poll (exponential backoff).
-        jitter: Each wait is scaled by a random factor in ``[1 - jitter, 1 + jitter]`` so that many
-            clients polling together spread out.
+        multiplier: After the attentive window, each wait grows by ``multiplier - 1`` times the
+            seconds spent past the window (1 keeps the steady interval forever).
+        jitter: The first poll is moved later by a random fraction (up to ``jitter``) of
+            ``first_interval_s``, so that many files waited for together poll out of step.
+        steady_interval_s: Interval of the attentive window (never more polls than this allows).
+        attentive_s: Length of the window of steady polls, from the first poll or from the
+            predicted ready time.
         base_timeout_s: Default deadline for a small file.
         timeout_per_100mb_s: Extra default deadline per 100 MB of file size (video processing time
             grows with length).
@@ -55,13 +55,15 @@ class PollPolicy:
     """
 
     timeout_s: float | None = None
-    first_interval_s: float = 0.5
+    first_interval_s: float = 1.0
     max_interval_s: float = 10.0
     multiplier: float = 1.08
     jitter: float = 0.1
     base_timeout_s: float = 120.0
     timeout_per_100mb_s: float = 60.0
     max_timeout_s: float = 1800.0
+    steady_interval_s: float = 1.0
+    attentive_s: float = 30.0
 
     def __post_init__(self) -> None:
         number = functools.partial(check_number, error=CONSTRUCTION, unit="seconds")
@@ -73,6 +75,8 @@ class PollPolicy:
         number(self.base_timeout_s, "PollPolicy.base_timeout_s", low=0)
         number(self.timeout_per_100mb_s, "PollPolicy.timeout_per_100mb_s", low=0)
         number(self.max_timeout_s, "PollPolicy.max_timeout_s", low=0)
+        number(self.steady_interval_s, "PollPolicy.steady_interval_s", low=0, low_open=True)
+        number(self.attentive_s, "PollPolicy.attentive_s", low=0)
 
     def deadline_for(self, size_bytes: int | None, timeout: float | None = None) -> float:
         """Seconds to wait for a file of ``size_bytes`` (an explicit ``timeout`` wins).
@@ -91,23 +95,6 @@ class PollPolicy:
             return self.timeout_s
         scaled = self.base_timeout_s + self.timeout_per_100mb_s * (size_bytes or 0) / (100 * _MB)
         return min(scaled, max(self.max_timeout_s, self.base_timeout_s))
-
-    def interval(self, poll_index: int, rng: random.Random | None = None) -> float:
-        """The wait after poll number ``poll_index`` (0-based), jittered.
-
-        Args:
-            poll_index: How many polls came before this wait, minus one.
-            rng: Source of the jitter (a seeded one makes schedules reproducible).
-
-        Returns:
-            Seconds to sleep: ``first_interval_s * multiplier ** poll_index``, capped at
-            ``max_interval_s``, times a random factor within ``1 ± jitter``.
-        """
-        exponent = min(poll_index, 500)  # avoid float overflow on absurdly long waits
-        base = min(self.first_interval_s * self.multiplier**exponent, self.max_interval_s)
-        if self.jitter:
-            base *= 1 + (rng or random).uniform(-self.jitter, self.jitter)
-        return base
 
 
 _DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)s\s*$")
@@ -177,18 +164,24 @@ def retry_delay_s(exc: BaseException) -> float | None:
 
 
 def simulate_schedule(
-    policy: PollPolicy, *, samples: int = 20000, ready_within_s: float = 30.0, seed: int = 1
+    policy: PollPolicy,
+    *,
+    samples: int = 20000,
+    ready_within_s: float = 30.0,
+    ready_from_s: float = 0.5,
+    seed: int = 1,
 ) -> tuple[float, float]:
     """Model the schedule on a fake clock: how late is a file noticed, and how often is it polled.
 
     Each sample is a file that turns ACTIVE at a uniformly random time in
-    ``[0.5, ready_within_s]`` seconds; the waiter polls at 0 s and then after each
-    ``policy.interval``. This is the model behind the numbers in this module's docstring.
+    ``[ready_from_s, ready_within_s]`` seconds, waited for by a real :class:`PollLoop` that starts
+    from the upload's PROCESSING answer; only the polls made while waiting are counted.
 
     Args:
         policy: The schedule to model.
         samples: How many files to simulate.
         ready_within_s: Latest activation time.
+        ready_from_s: Earliest activation time.
         seed: Seed of the activation times and the jitter.
 
     Returns:
@@ -199,14 +192,19 @@ def simulate_schedule(
     latencies: list[float] = []
     polls = 0
     waited = 0.0
+    processing = GeminiFile(name="files/simulated", state="PROCESSING")
     for _ in range(samples):
-        ready = rng.uniform(0.5, ready_within_s)
-        now, n = 0.0, 0
-        while now < ready:
-            now += policy.interval(n, rng)
-            n += 1
+        ready = rng.uniform(ready_from_s, ready_within_s)
+        loop = PollLoop("files/simulated", policy, 0.0, ready_within_s * 100, rng=rng)
+        now = 0.0
+        loop.on_snapshot(processing, now)
+        while True:
+            now += loop.next_delay(now)
+            polls += 1
+            if now >= ready:
+                break
+            loop.on_snapshot(processing, now)
         latencies.append(now - ready)
-        polls += n
         waited += now
     latencies.sort()
     return latencies[len(latencies) // 2], polls / waited
@@ -242,7 +240,12 @@ class PollLoop:
     polls: int = 0
     last_state: str = "STATE_UNSPECIFIED"
     last_error: str = ""
+    predicted_s: float | None = None
+    early_look: bool = False
+    from_snapshot: bool = False
     _server_delay: float = 0.0
+    _first_at: float | None = None
+    _last_at: float = 0.0
 
     def elapsed(self, now: float) -> float:
         """Seconds since the loop started."""
@@ -292,7 +295,21 @@ class PollLoop:
             # A slack, not zero: with float clocks, sleeping "the rest" can leave a remainder too
             # small to move the clock, and a zero check would then spin forever.
             raise self.timeout(now)
-        delay = max(self.policy.interval(self.polls - 1, self.rng), self._server_delay)
+        elapsed = self.elapsed(now)
+        if self._first_at is None:
+            self._first_at = first_poll_at(self.policy, self.rng, early=self.early_look)
+            self._last_at = self._first_at
+        else:
+            target = next_poll_at(self.policy, self._last_at, self._first_at, self.predicted_s)
+            if target <= elapsed:
+                # Behind the grid (a server-requested delay, a very slow answer): start a new
+                # grid from here rather than catching up with polls back to back.
+                target = elapsed + min(self.policy.steady_interval_s, self.policy.max_interval_s)
+            self._last_at = target
+        # The grid is absolute: a slow answer shortens the next sleep instead of shifting every
+        # later poll, and two polls never start closer than the grid's interval.
+        delay = max(self._last_at - elapsed, self._server_delay)
+        self._last_at = elapsed + delay  # a server-requested wait moves the grid with it
         if self._server_delay > remaining:
             # Sleeping past the deadline only to fail later helps nobody: fail now, saying why.
             raise self.timeout(now, hint=f"the server asked to retry in {self._server_delay:.0f} s")

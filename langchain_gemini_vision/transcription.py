@@ -41,7 +41,7 @@ from langchain_google_genai import ChatGoogleGenerativeAI
 from ._arg_checks import check_video_call
 from ._client import model_name, resolve_llm
 from ._clock_mix import normalise_mixed_clock
-from ._fan_out import afan_out, fan_out
+from ._fan_out import afan_out, concurrency_for, fan_out
 from ._generation import ainvoke_model, current_retries, invoke_model
 from ._media import MediaInput, MediaPolicy
 from ._response import ModelReply, read_reply
@@ -579,7 +579,8 @@ def _run_sync(
                 model, request.messages, request.call_kwargs, doing=_DOING, retries=retries
             )
 
-    fan_out(call, plan.requests, run.receive, plan.options.max_concurrency)
+    limit = concurrency_for(model, plan.options.max_concurrency, len(plan.requests))
+    fan_out(call, plan.requests, run.receive, limit)
     return run.outcomes
 
 
@@ -592,7 +593,8 @@ async def _run_async(
         with youtube_errors(plan.source.youtube_url):
             return await ainvoke_model(model, request.messages, request.call_kwargs, doing=_DOING)
 
-    await afan_out(call, plan.requests, run.receive, plan.options.max_concurrency)
+    limit = concurrency_for(model, plan.options.max_concurrency, len(plan.requests))
+    await afan_out(call, plan.requests, run.receive, limit)
     return run.outcomes
 
 

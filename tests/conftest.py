@@ -18,6 +18,7 @@ import pytest
 import time_machine
 
 from langchain_gemini_vision._clock import utc_now
+from langchain_gemini_vision._poll_schedule import OBSERVED_RATES
 from langchain_gemini_vision.testing import FakeGeminiServer
 
 # Everything the package, the SDK or LangChain read from the environment that could change a test.
@@ -92,3 +93,11 @@ def fake_server() -> Iterator[FakeGeminiServer]:
     """A running FakeGeminiServer with default settings, stopped after the test."""
     with FakeGeminiServer() as server:
         yield server
+
+
+@pytest.fixture(autouse=True)
+def _fresh_processing_observations() -> Iterator[None]:
+    """Each test starts with no learned processing speed (it changes the polling schedule)."""
+    OBSERVED_RATES.clear()
+    yield
+    OBSERVED_RATES.clear()

@@ -15,6 +15,18 @@ if TYPE_CHECKING:
 
 #: Batch jobs take minutes to hours: poll politely (10 s growing to 2 min, with jitter).
 DEFAULT_POLL = PollPolicy(first_interval_s=10.0, max_interval_s=120.0, multiplier=1.5)
+
+
+def backoff_s(policy: PollPolicy, attempt: int) -> float:
+    """The wait after poll ``attempt`` (0-based): exponential from the first interval, capped.
+
+    A job takes minutes to hours, so its polls back off steadily (the File API's 1-second grid
+    for files becoming ACTIVE would be far too eager here); no jitter, as one client polls one job.
+    """
+    exponent = min(attempt, 200)  # no float overflow on absurdly long waits
+    return float(min(policy.first_interval_s * policy.multiplier**exponent, policy.max_interval_s))
+
+
 #: How long past a job's 48 h expiry ``wait()`` keeps polling without a timeout.
 EXPIRY_GRACE_S = 3600.0
 
@@ -80,7 +92,7 @@ class WaitMixin:
         waited = self._clock() - start
         if limit is not None and waited >= limit:
             raise self._deadline_error(waited)
-        delay = policy.interval(attempt)
+        delay = backoff_s(policy, attempt)
         return delay if limit is None else min(delay, max(limit - waited, 0.0))
 
     def wait(

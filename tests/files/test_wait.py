@@ -38,10 +38,10 @@ def test_video_processing_for_several_polls_reaches_active(
     assert active.video_duration_s == 42.0
     assert file_gets(server, uploaded.name) == 5
     assert seen == ["PROCESSING"] * 5  # the upload's snapshot + 4 PROCESSING polls
-    # Backoff: starts near 0.5 s and grows; nothing real was slept.
+    # A 1 s grid whose phase is staggered per wait (first poll 1.0-1.1 s); nothing real slept.
     assert len(fake_time.sleeps) == 5
-    assert 0.45 <= fake_time.sleeps[0] <= 0.55
-    assert fake_time.sleeps[-1] > fake_time.sleeps[0]
+    assert 1.0 <= fake_time.sleeps[0] <= 1.1
+    assert fake_time.sleeps[1:] == [pytest.approx(1.0)] * 4
 
 
 def test_active_snapshot_returns_without_a_request(
@@ -112,8 +112,8 @@ def test_rate_limits_and_overload_during_polling_are_retried(
     assert manager.wait_until_active(f.name).state == "ACTIVE"
     if status == 429:
         assert fake_time.sleeps[:2] == [pytest.approx(4.0), pytest.approx(4.0)]  # RetryInfo
-    else:
-        assert max(fake_time.sleeps[:2]) < 1.0
+    else:  # no RetryInfo: the normal schedule (1 s grid), not the 429's 4 s
+        assert max(fake_time.sleeps[:2]) <= 1.1
 
 
 def test_rate_limit_asking_beyond_the_deadline_times_out_early(
@@ -187,3 +187,17 @@ def test_real_clock_with_tiny_intervals(
     manager = GeminiFileManager(llm, cache_dir=tmp_path, poll_policy=fast)
     uploaded = manager.upload(make_mp4(2))
     assert manager.wait_until_active(uploaded).state == "ACTIVE"
+
+
+def test_after_files_were_ready_at_the_first_look_the_next_wait_looks_early(
+    server: FakeGeminiServer, manager: GeminiFileManager, fake_time: FakeTime
+) -> None:
+    server.processing_polls = 1  # PROCESSING once after the upload's answer, then ACTIVE
+    manager.wait_until_active(manager.upload(make_mp4(5)))
+    assert 1.0 <= fake_time.sleeps[0] <= 1.1  # nothing learned yet: first look at ~1 s
+    assert 1.0 <= sum(fake_time.sleeps) <= 2.1  # ... then the 1 s grid
+    server.processing_polls = 0  # from now on ACTIVE at the first look
+    for seconds in (6, 7):
+        fake_time.sleeps.clear()
+        manager.wait_until_active(manager.upload(make_mp4(seconds)))
+    assert fake_time.sleeps == [pytest.approx(0.1)]  # learned: one early look, ready then

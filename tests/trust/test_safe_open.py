@@ -85,7 +85,7 @@ def _race(path: Path, policy: MediaPolicy) -> Counter[str]:
     outcomes: Counter[str] = Counter()
     for _ in range(TRIES):
         try:
-            _opened, _mime, data = _read_path(path, policy, "image")
+            _opened, _mime, data, _large = _read_path(path, policy, "image")
         except MediaAccessError as exc:
             outcomes[exc.rule] += 1
             continue

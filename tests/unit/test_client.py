@@ -67,3 +67,18 @@ def test_key_never_in_repr(monkeypatch: pytest.MonkeyPatch) -> None:
 def test_given_llm_is_used_as_is(monkeypatch: pytest.MonkeyPatch) -> None:
     llm = build_llm(api_key="explicit")
     assert resolve_llm(llm) is llm
+
+
+def test_environment_model_is_built_once_and_follows_the_environment(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("GOOGLE_API_KEY", "env-key-one")
+    first = resolve_llm(None)
+    assert resolve_llm(None) is first  # one client and connection pool for every call
+    monkeypatch.setenv("GOOGLE_API_KEY", "env-key-two")
+    rotated = resolve_llm(None)
+    assert rotated is not first
+    assert rotated.google_api_key is not None
+    assert rotated.google_api_key.get_secret_value() == "env-key-two"
+    monkeypatch.setenv("GEMINI_VISION_MODEL", "gemini-2.5-flash")
+    assert resolve_llm(None).model.endswith("gemini-2.5-flash")

@@ -13,8 +13,8 @@ from typing import Any
 
 from PIL import Image
 
-from ._imaging import normalise_media_resolution
 from ._media import MediaPolicy, PreparedMedia
+from ._media_options import check_fps, normalise_media_resolution
 from ._validate import (
     ErrorType,
     as_construction,
@@ -25,7 +25,6 @@ from ._validate import (
     check_text,
     refuse,
 )
-from ._video_options import check_fps
 from .errors import InvalidRequestError
 from .types import GeminiFile
 

@@ -32,29 +32,6 @@ _INLINE_PREP_PIXELS = 2_000_000
 MAX_IMAGES_PER_REQUEST = 3600
 """Images per request (vision guide: "a maximum of 3,600 image files")."""
 
-_RESOLUTIONS = {
-    "low": "MEDIA_RESOLUTION_LOW",
-    "medium": "MEDIA_RESOLUTION_MEDIUM",
-    "high": "MEDIA_RESOLUTION_HIGH",
-    "ultra_high": "MEDIA_RESOLUTION_ULTRA_HIGH",
-}
-
-
-def normalise_media_resolution(value: str | None) -> str | None:
-    """``"low"``/``"MEDIA_RESOLUTION_LOW"``... -> the API enum name (None stays None).
-
-    Raises:
-        InvalidRequestError: Not a known resolution.
-    """
-    if value is None:
-        return None
-    key = value.strip().lower().removeprefix("media_resolution_").replace("-", "_")
-    if key not in _RESOLUTIONS:
-        raise InvalidRequestError(
-            f"media_resolution must be one of {sorted(_RESOLUTIONS)}, got {value!r}."
-        )
-    return _RESOLUTIONS[key]
-
 
 def _needs_routing(prepared: PreparedMedia) -> bool:
     if prepared.needs_upload:

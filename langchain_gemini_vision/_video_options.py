@@ -11,7 +11,7 @@ import sys
 from dataclasses import dataclass
 from typing import Any, TypedDict
 
-from ._imaging import normalise_media_resolution
+from ._media_options import MAX_FPS, check_fps, normalise_media_resolution
 from ._timestamps import duration_string, parse_timestamp
 from ._validate import check_bool, check_keywords, check_text, refuse
 from ._windows import DEFAULT_CONTEXT_TOKENS, default_window_s, estimate_video_tokens, fit_fps
@@ -40,7 +40,6 @@ __all__ = [
     "unknown_duration_note",
 ]
 
-MAX_FPS = 24.0
 MAX_MEDIA_S = 7 * 24 * 3600.0
 """Longest duration or offset accepted (a week; YouTube's own limit is 12 hours)."""
 OFFSET_TOLERANCE_S = 1.0
@@ -120,21 +119,6 @@ def parse_offset(value: float | str | None, name: str) -> float | None:
         raise InvalidRequestError(
             f"{name}={value!r} is not a time: use seconds, 'MM:SS' or 'H:MM:SS' ({exc})."
         ) from exc
-
-
-def check_fps(fps: float | None) -> float | None:
-    """Refuse a frame rate outside the API's (0, 24].
-
-    Raises:
-        InvalidRequestError: ``fps`` is not in (0, 24].
-    """
-    if fps is None:
-        return None
-    if isinstance(fps, bool) or not isinstance(fps, (int, float)) or not 0 < fps <= MAX_FPS:
-        raise InvalidRequestError(
-            f"fps must be a number in (0, {MAX_FPS:g}] (frames sampled per second), got {fps!r}."
-        )
-    return float(fps)
 
 
 def _check_duration(duration_s: float | None) -> float | None:

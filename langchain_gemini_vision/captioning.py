@@ -24,11 +24,11 @@ from ._imaging import (
     arouted_images,
     check_image_count,
     check_inline_total,
-    normalise_media_resolution,
     prepare_images,
     routed_images,
 )
 from ._media import MediaInput, MediaPolicy, PreparedMedia
+from ._media_options import normalise_media_resolution
 from ._response import read_reply
 from ._validate import check_text
 from .errors import InvalidRequestError, ResponseParseError

@@ -22,11 +22,11 @@ from ._generation import ainvoke_model, invoke_model
 from ._imaging import (
     aprepare_images,
     arouted_images,
-    normalise_media_resolution,
     prepare_images,
     routed_images,
 )
 from ._media import MediaInput, MediaPolicy, PreparedMedia
+from ._media_options import normalise_media_resolution
 from ._parsing import extract_json, unwrap_list
 from ._response import read_reply
 from ._validate import check_bool, check_int

@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Callable, Mapping, Sequence
-from typing import Any
+from typing import Any, Protocol, runtime_checkable
 
 from PIL import Image
 
@@ -39,14 +39,25 @@ def check_policy(policy: object) -> None:
     check_instance(policy, "policy", MediaPolicy, "a MediaPolicy")
 
 
+@runtime_checkable
+class _FileManagerLike(Protocol):
+    """What a ``manager=`` argument must offer (``GeminiFileManager`` or a compatible one).
+
+    A Protocol rather than an isinstance check on the class keeps these checks below the File
+    API layer, which imports them.
+    """
+
+    def upload(self, *args: Any, **kwargs: Any) -> Any: ...
+    async def aupload(self, *args: Any, **kwargs: Any) -> Any: ...
+    def wait_until_active(self, *args: Any, **kwargs: Any) -> Any: ...
+    def delete(self, *args: Any, **kwargs: Any) -> Any: ...
+
+
 def check_manager(manager: object, *, error: ErrorType = InvalidRequestError) -> None:
-    """None or a ``GeminiFileManager``."""
+    """None or a ``GeminiFileManager`` (anything with its upload/wait/delete methods)."""
     if manager is None:
         return
-    # Imported on use: files.py (through the uploads) is imported after this module.
-    from .files import GeminiFileManager
-
-    check_instance(manager, "manager", GeminiFileManager, "a GeminiFileManager", error=error)
+    check_instance(manager, "manager", _FileManagerLike, "a GeminiFileManager", error=error)
 
 
 def check_media(value: object, name: str) -> None:

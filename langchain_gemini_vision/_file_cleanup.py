@@ -10,17 +10,28 @@ error would mask the one that got us there.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from typing import TYPE_CHECKING
 
 from ._file_leases import LEASES, PENDING_DIR, PendingDeletion, PendingDeletions, lease_key
 from ._file_refs import FileRef, name_of
-from ._file_uploading import shielded_delete
 
 if TYPE_CHECKING:
     from .files import GeminiFileManager
 
 logger = logging.getLogger("langchain_gemini_vision.files")
+
+
+async def shielded_delete(manager: GeminiFileManager, file: FileRef) -> None:
+    """Delete even while the surrounding task is being cancelled."""
+    task = asyncio.ensure_future(manager.adelete(file, missing_ok=True))
+    try:
+        await asyncio.shield(task)
+    except asyncio.CancelledError:
+        with contextlib.suppress(BaseException):
+            await task
+        raise
 
 
 def pending(manager: GeminiFileManager) -> PendingDeletions:

@@ -18,6 +18,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from ._clock import as_utc
+from ._file_cleanup import arelease, release
 from ._file_events import upload_reporter
 from ._file_index import FileIndex
 from ._file_leases import LEASES, lease_key
@@ -33,7 +34,6 @@ from .errors import GeminiVisionError, MediaAccessError
 from .types import GeminiFile
 
 if TYPE_CHECKING:
-    from ._file_refs import FileRef
     from .files import GeminiFileManager
 
 # The logger users know from the docs (``langchain_gemini_vision.files``), not this module's name.
@@ -140,17 +140,6 @@ async def _areuse_or_upload(
     return uploaded, True
 
 
-async def shielded_delete(manager: GeminiFileManager, file: FileRef) -> None:
-    """Delete even while the surrounding task is being cancelled."""
-    task = asyncio.ensure_future(manager.adelete(file, missing_ok=True))
-    try:
-        await asyncio.shield(task)
-    except asyncio.CancelledError:
-        with contextlib.suppress(BaseException):
-            await task
-        raise
-
-
 # ---- the upload's steps (shared by both uploaders) ---------------------------------------------
 
 
@@ -201,15 +190,11 @@ def _take_lease(manager: GeminiFileManager, name: str, lease: bool) -> bool:
 def _drop_lease(manager: GeminiFileManager, name: str, lease: bool) -> None:
     """Give back the lease taken for the reuse check of a file that was not reused."""
     if lease:
-        from ._file_cleanup import release  # on use: it imports this module
-
         release(manager, name, delete=False)
 
 
 async def _adrop_lease(manager: GeminiFileManager, name: str, lease: bool) -> None:
     if lease:
-        from ._file_cleanup import arelease
-
         await arelease(manager, name, delete=False)
 
 

@@ -345,17 +345,12 @@ def _files_rm(ctx: Context, manager: GeminiFileManager) -> int:
     return EXIT_OK
 
 
-def _demo(ctx: Context) -> int:
-    from ._cli_demo import run_demo
-
-    return run_demo(ctx)
-
-
 COMMANDS: dict[str, Callable[[Context], int]] = {
     "caption": cmd_caption,
     "detect": cmd_detect,
     "transcribe": cmd_transcribe,
     "youtube": cmd_youtube,
     "files": cmd_files,
-    "demo": _demo,
 }
+"""The commands built on the core functions (``demo`` and ``batch`` are added by the CLI's main
+module: they use these commands' helpers, so registering them here would be an import cycle)."""

@@ -276,6 +276,13 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _demo(ctx: Context) -> int:
+    # Imported on use: the demo starts the bundled emulator, which other commands never need.
+    from ._cli_demo import run_demo
+
+    return run_demo(ctx)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the CLI; returns the exit code (the console script exits with it).
 
@@ -289,7 +296,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return exc.code if isinstance(exc.code, int) else EXIT_OK
     ctx = Context(args=args, out=sys.stdout, err=sys.stderr)
     try:
-        return {**COMMANDS, "batch": cmd_batch}[args.command](ctx)
+        return {**COMMANDS, "demo": _demo, "batch": cmd_batch}[args.command](ctx)
     except KeyboardInterrupt:
         ctx.err.write("\ngemini-vision: interrupted\n")
         return EXIT_INTERRUPTED

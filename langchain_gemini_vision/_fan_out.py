@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable, Iterable, Sequence
-from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from concurrent.futures import FIRST_COMPLETED, Future, wait
 from typing import TypeVar
+
+from langchain_core.runnables.config import ContextThreadPoolExecutor
 
 __all__ = ["afan_out", "concurrency_for", "fan_out"]
 
@@ -27,8 +29,13 @@ def fan_out(
     *,
     thread_name_prefix: str = "gemini-window",
 ) -> None:
-    """Run ``call`` on ``first`` and every follow-up, at most ``max_concurrency`` at a time."""
-    with ThreadPoolExecutor(max_concurrency, thread_name_prefix=thread_name_prefix) as pool:
+    """Run ``call`` on ``first`` and every follow-up, at most ``max_concurrency`` at a time.
+
+    LangChain's ``ContextThreadPoolExecutor`` runs each call in a copy of the caller's context, so
+    callbacks, tracing (every window's model run stays a child of the caller's run) and
+    ``generation_retries`` reach the worker threads.
+    """
+    with ContextThreadPoolExecutor(max_concurrency, thread_name_prefix=thread_name_prefix) as pool:
         pending: dict[Future[Res], Req] = {pool.submit(call, r): r for r in first}
         try:
             while pending:

@@ -14,6 +14,7 @@ from ._arg_checks import check_settings
 from ._client import resolve_llm
 from ._retry import RetryPolicy
 from ._validate import CONSTRUCTION, as_construction, check_llm
+from .captioning import CaptionStyle
 from .detection import DEFAULT_MAX_OBJECTS
 from .errors import InvalidRequestError
 from .tools import (
@@ -62,6 +63,11 @@ class GeminiVisionToolkit(BaseToolkit):
             original's pixels).
         media_resolution: ``"low"``, ``"medium"`` or ``"high"`` for images and video (Gemini 3+).
         max_objects: Most objects the detection tool asks for.
+        with_masks: The detection tool also asks for segmentation masks.
+        caption_style: The caption tool's style when the model names none (``"detailed"``,
+            ``"one_line"``, ``"alt_text"`` or ``"transcribe"``).
+        visual: Transcripts describe what is shown as well as what is said.
+        speakers: Transcripts label speakers.
         language: Language of transcripts and summaries (default: the video's).
         fps: Video frames sampled per second, in (0, 24].
         max_concurrency: Windows of a long video transcribed at once.
@@ -82,6 +88,10 @@ class GeminiVisionToolkit(BaseToolkit):
     max_image_side: int | None = Field(default=None, gt=0)
     media_resolution: str | None = None
     max_objects: int = Field(default=DEFAULT_MAX_OBJECTS, gt=0)
+    with_masks: bool = False
+    caption_style: CaptionStyle = "detailed"
+    visual: bool = True
+    speakers: bool = False
     language: str | None = None
     fps: float | None = Field(default=None, gt=0, le=24)
     max_concurrency: int = Field(default=4, gt=0)
@@ -159,18 +169,26 @@ class GeminiVisionToolkit(BaseToolkit):
         shared = self._shared()
         media = {"media_resolution": self.media_resolution}
         tools: list[BaseTool] = [
-            GeminiImageCaptionTool(**shared, **media, max_image_side=self.max_image_side),
+            GeminiImageCaptionTool(
+                **shared,
+                **media,
+                max_image_side=self.max_image_side,
+                default_style=self.caption_style,
+            ),
             GeminiObjectDetectionTool(
                 **shared,
                 **media,
                 max_image_side=self.max_image_side,
                 max_objects=self.max_objects,
+                with_masks=self.with_masks,
                 output_dir=self.output_dir,
             ),
             GeminiVideoTranscriptionTool(
                 **shared,
                 **media,
                 language=self.language,
+                visual=self.visual,
+                speakers=self.speakers,
                 fps=self.fps,
                 max_concurrency=self.max_concurrency,
             ),

@@ -17,6 +17,7 @@ from langchain_gemini_vision.tools import (
     GeminiVideoTranscriptionTool,
     GeminiYouTubeSummaryTool,
 )
+from tests._offline import offline_llm
 
 
 def test_four_tools_share_one_configuration(
@@ -120,3 +121,45 @@ def test_detection_tool_writes_annotated_image_to_output_dir(
     (apple,) = message.artifact["detections"]
     assert apple["label"] == "apple"
     assert abs(apple["box"]["x_min"] - 880) <= 1 and abs(apple["box"]["y_max"] - 570) <= 1
+
+
+# LangChain's own BaseTool fields and the ones the toolkit sets per tool (names, schemas).
+_LANGCHAIN_FIELDS = {
+    "name", "description", "args_schema", "return_direct", "verbose", "callbacks",
+    "callback_manager", "tags", "metadata", "handle_tool_error", "handle_validation_error",
+    "response_format", "extras",
+}  # fmt: skip
+_RENAMED = {"default_style": "caption_style"}  # tool field -> the toolkit's clearer name
+
+
+def test_every_developer_setting_of_every_tool_is_settable_on_the_toolkit() -> None:
+    toolkit_fields = set(GeminiVisionToolkit.model_fields)
+    for tool in (
+        GeminiImageCaptionTool,
+        GeminiObjectDetectionTool,
+        GeminiVideoTranscriptionTool,
+        GeminiYouTubeSummaryTool,
+    ):
+        settings = set(tool.model_fields) - _LANGCHAIN_FIELDS
+        missing = {_RENAMED.get(f, f) for f in settings} - toolkit_fields
+        assert missing == set(), f"{tool.__name__}: {sorted(missing)} not settable on the toolkit"
+
+
+def test_toolkit_settings_reach_the_tools(tmp_path: Path) -> None:
+    toolkit = GeminiVisionToolkit(
+        llm=offline_llm(),
+        allowed_dirs=[tmp_path],
+        with_masks=True,
+        caption_style="alt_text",
+        visual=False,
+        speakers=True,
+        media_resolution="low",
+        allow_hardlinks=True,
+    )
+    caption, detect, transcribe, _ = toolkit.get_tools()
+    assert caption.default_style == "alt_text"  # type: ignore[attr-defined]
+    assert detect.with_masks is True  # type: ignore[attr-defined]
+    assert (transcribe.visual, transcribe.speakers) == (False, True)  # type: ignore[attr-defined]
+    assert all(t.allow_hardlinks for t in (caption, detect, transcribe))  # type: ignore[attr-defined]
+    with pytest.raises(ConfigurationError, match="caption_style"):
+        GeminiVisionToolkit(llm=offline_llm(), caption_style="poem")  # type: ignore[arg-type]

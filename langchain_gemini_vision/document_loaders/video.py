@@ -19,6 +19,7 @@ from langchain_google_genai import ChatGoogleGenerativeAI
 
 from .._arg_checks import check_call_args, check_media_list
 from .._media import MediaInput
+from .._polling import PollPolicy
 from .._validate import (
     as_construction,
     check_bool,
@@ -31,6 +32,7 @@ from .._youtube_url import deep_link, is_youtube_url, parse_youtube_url
 from ..errors import InvalidRequestError, InvalidYouTubeURLError
 from ..transcription import TRANSCRIBE_OPTIONS, atranscribe_video, make_options, transcribe_video
 from ..types import Transcript, TranscriptSegment, format_timestamp, segment_line
+from ._video_batch import abatch_transcripts, batch_transcripts, check_batch_options
 
 __all__ = ["GeminiVideoTranscriptLoader", "seek_link", "transcript_documents"]
 
@@ -184,6 +186,14 @@ class GeminiVideoTranscriptLoader(BaseLoader):
             ``GeminiFileLoader`` does). With False they are kept (for 48 hours), their URI is in
             each Document's ``gemini_file_uri``, and loading the same content again reuses them
             through the manager's reuse index. ``files/...`` names you pass are never deleted.
+        batch: Transcribe through Gemini Batch Mode (half price, queued by Google, results in
+            minutes to hours): every window of every video becomes one item of a single job.
+            Only ``language``, ``visual``, ``speakers``, ``window_s``, ``overlap_s``,
+            ``media_resolution`` and ``fps`` apply then.
+        job_path: With ``batch``: where the job is saved. If the file exists, loading resumes
+            that job (waits for it and collects it) instead of submitting a new one.
+        batch_poll: With ``batch``: seconds between job polls, or a ``PollPolicy`` (default:
+            10 s growing to 2 min).
         **transcribe_options: Passed to ``transcribe_video`` (``language``, ``visual``,
             ``speakers``, ``start``, ``end``, ``fps``, ``media_resolution``, ``window_s``,
             ``max_concurrency``, ``duration_s``, ``manager``...).
@@ -201,10 +211,23 @@ class GeminiVideoTranscriptLoader(BaseLoader):
         mode: ChunkMode = "chunks",
         chunk_seconds: float = 60.0,
         delete_after: bool = True,
+        batch: bool = False,
+        job_path: str | os.PathLike[str] | None = None,
+        batch_poll: float | PollPolicy | None = None,
         **transcribe_options: Any,
     ) -> None:
         _check_loader_args(videos, llm, mode, chunk_seconds, delete_after)
         check_transcribe_options("GeminiVideoTranscriptLoader", transcribe_options)
+        with as_construction("GeminiVideoTranscriptLoader"):
+            check_bool(batch, "batch")
+        if batch:
+            check_batch_options(transcribe_options, delete_after)
+        elif job_path is not None or batch_poll is not None:
+            with as_construction("GeminiVideoTranscriptLoader"):
+                raise InvalidRequestError("job_path and batch_poll need batch=True.")
+        self.batch = batch
+        self.job_path = job_path
+        self.batch_poll = batch_poll
         self.videos = as_video_list(videos)
         self.llm = llm
         self.mode: ChunkMode = mode
@@ -224,13 +247,26 @@ class GeminiVideoTranscriptLoader(BaseLoader):
         return docs
 
     def lazy_load(self) -> Iterator[Document]:
-        """Transcribe each video in turn and yield its Documents."""
+        """Transcribe each video in turn (or all in one batch job) and yield its Documents."""
+        if self.batch:
+            for transcript in batch_transcripts(
+                self.videos, self.llm, self.transcribe_options, self.job_path, self.batch_poll
+            ):
+                yield from self._documents(transcript)
+            return
         for video in self.videos:
             transcript = transcribe_video(video, llm=self.llm, **self.transcribe_options)
             yield from self._documents(transcript)
 
     async def alazy_load(self) -> AsyncIterator[Document]:
         """Async twin of :meth:`lazy_load` (windows of each video run concurrently)."""
+        if self.batch:
+            for transcript in await abatch_transcripts(
+                self.videos, self.llm, self.transcribe_options, self.job_path, self.batch_poll
+            ):
+                for doc in self._documents(transcript):
+                    yield doc
+            return
         for video in self.videos:
             transcript = await atranscribe_video(video, llm=self.llm, **self.transcribe_options)
             for doc in self._documents(transcript):

@@ -8,6 +8,7 @@ import os
 import tempfile
 import time
 from collections.abc import Awaitable, Callable, Iterable, Sequence
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -17,7 +18,7 @@ from langchain_google_genai import ChatGoogleGenerativeAI
 from .._client import model_name, resolve_llm
 from .._clock import WallClock, utc_now
 from .._media import INLINE_LIMIT_BYTES, MediaInput
-from .._validate import check_instance, check_keywords
+from .._validate import check_instance, check_keywords, refuse, show
 from ..errors import InvalidRequestError
 from ..files import GeminiFileManager
 from ..transcription import DEFAULT_OVERLAP_S
@@ -48,7 +49,7 @@ def _job_paths(job_path: str | os.PathLike[str] | None) -> tuple[Path | None, Pa
         path.parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise InvalidRequestError(
-            f"job_path {str(path)!r} cannot be created ({exc.strerror or exc}); "
+            f"job_path {show(str(path))} cannot be created ({exc.strerror or exc}); "
             "pass a path in a writable folder."
         ) from exc
     return path, path.with_name(path.name + ".requests.jsonl")
@@ -127,9 +128,18 @@ def submit_batch(
     job_model = model or model_name(model_llm)
     files = manager or GeminiFileManager(model_llm, reuse=False)
     path, requests_path = _job_paths(job_path)
-    name = display_name or f"langchain-gemini-vision-{now().strftime('%Y%m%dT%H%M%S')}"
+    stamp = now()
+    if not isinstance(stamp, datetime):
+        refuse("now", stamp, "a clock returning a datetime (it returned this)")
+    name = display_name or f"langchain-gemini-vision-{stamp.strftime('%Y%m%dT%H%M%S')}"
     uploads = MediaUploads(model_llm, files)
-    spool = Spool(requests_path, inline_limit=inline_limit_bytes)
+    try:
+        spool = Spool(requests_path, inline_limit=inline_limit_bytes)
+    except OSError as exc:  # opened before any upload: a bad job_path fails here, cheaply
+        raise InvalidRequestError(
+            f"job_path {show(job_path)} cannot be used: {requests_path.name!r} next to it "
+            f"cannot be written ({exc.strerror or exc}); pass a shorter path in a writable folder."
+        ) from exc
     items: list[ItemRecord] = []
     seen: set[str] = set()
     job = BatchJob(

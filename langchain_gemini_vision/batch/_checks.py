@@ -30,7 +30,7 @@ def check_items(value: object, name: str) -> None:
     if isinstance(value, (str, bytes, bytearray, memoryview, os.PathLike)) or not isinstance(
         value, Iterable
     ):
-        refuse(name, value, "a list (or other iterable) of items, e.g. [image1, image2]")
+        refuse(name, value, "a list (or other iterable) of items, e.g. [item] for a single one")
 
 
 def check_clocks(*, error: ErrorType = InvalidRequestError, **clocks: object) -> None:
@@ -67,7 +67,7 @@ def check_job_fields(
     display_name: object,
     lists: dict[str, object],
     paths: dict[str, object],
-    error: ErrorType,
+    error: ErrorType = InvalidRequestError,
 ) -> None:
     """The fields of a ``BatchJob`` (built by ``submit_batch`` / ``load``, or by hand)."""
     what = "a ChatGoogleGenerativeAI"

@@ -23,7 +23,7 @@ from langchain_google_genai import ChatGoogleGenerativeAI
 from .._client import genai_client
 from .._clock import WallClock, utc_now
 from .._item_result import ItemResult
-from .._validate import CONSTRUCTION
+from .._validate import as_construction
 from ..errors import GeminiVisionError
 from ..files import GeminiFileManager
 from ..transcription import WindowOutcome
@@ -81,16 +81,16 @@ class BatchJob(WaitMixin, JobFileMixin):
         asleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
-        check_job_fields(
-            llm=llm,
-            name=name,
-            model=model,
-            display_name=display_name,
-            lists={"items": items, "batch_files": batch_files, "media_files": media_files},
-            paths={"requests_path": requests_path, "path": path},
-            error=CONSTRUCTION,
-        )
-        check_clocks(now=now, sleep=sleep, asleep=asleep, clock=clock, error=CONSTRUCTION)
+        with as_construction("BatchJob"):
+            check_job_fields(
+                llm=llm,
+                name=name,
+                model=model,
+                display_name=display_name,
+                lists={"items": items, "batch_files": batch_files, "media_files": media_files},
+                paths={"requests_path": requests_path, "path": path},
+            )
+            check_clocks(now=now, sleep=sleep, asleep=asleep, clock=clock)
         self.llm = llm  # kept: the model closes its client when garbage-collected
         self.name = name
         self.model = model

@@ -38,6 +38,8 @@ from ._requests import (
 )
 from ._transcripts import WINDOW_KIND, expand_transcription
 
+_NOT_A_FOLDER = "a file path (e.g. 'captions.job.json'), not a folder"
+
 
 def _job_paths(job_path: str | os.PathLike[str] | None) -> tuple[Path | None, Path]:
     """The job file (None: not saved) and the local JSONL copy of the requests next to it."""
@@ -45,13 +47,18 @@ def _job_paths(job_path: str | os.PathLike[str] | None) -> tuple[Path | None, Pa
         folder = Path(tempfile.mkdtemp(prefix="gemini-batch-"))
         return None, folder / "requests.jsonl"
     path = Path(job_path)
+    if path.name in ("", ".", ".."):
+        refuse("job_path", str(job_path), _NOT_A_FOLDER)
     try:
+        is_folder = path.is_dir()  # may itself raise for an over-long name
         path.parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise InvalidRequestError(
             f"job_path {show(str(path))} cannot be created ({exc.strerror or exc}); "
             "pass a path in a writable folder."
         ) from exc
+    if is_folder:
+        refuse("job_path", str(job_path), _NOT_A_FOLDER)
     return path, path.with_name(path.name + ".requests.jsonl")
 
 

@@ -89,3 +89,9 @@ def test_a_job_built_with_text_paths_keeps_them_as_paths(world: World) -> None:
     )
     assert job.requests_path == world.tmp / "requests.jsonl"
     assert job.save() == Path(world.tmp / "job.json")
+
+
+@pytest.mark.parametrize("folder", ["/", ".", ".."])
+def test_a_folder_as_job_path_is_refused(world: World, folder: str) -> None:
+    with pytest.raises(InvalidRequestError, match="job_path must be a file path"):
+        caption_images_batch([world.png], llm=world.llm, job_path=folder)

@@ -32,6 +32,7 @@ from langchain_google_genai import ChatGoogleGenerativeAI
 
 from ._error_mapping import CallContext, map_error, root_failure
 from ._retry import RetryPolicy, RetryStep, retry_step
+from ._validate import check_callable, check_instance
 
 logger = logging.getLogger("langchain_gemini_vision")
 
@@ -81,10 +82,18 @@ def generation_retries(
     Yields:
         The settings in force inside the block.
 
+    Raises:
+        InvalidRequestError: ``policy`` is not a ``RetryPolicy``, ``sleep``/``asleep`` not
+            callables or ``rng`` not a ``random.Random`` (raised on entering the block).
+
     Example:
         >>> with generation_retries(RetryPolicy(attempts=2)):  # doctest: +SKIP
         ...     caption_image("photo.jpg")
     """
+    check_instance(policy, "policy", RetryPolicy, "a RetryPolicy", optional=False)
+    check_callable(sleep, "sleep")
+    check_callable(asleep, "asleep")
+    check_instance(rng, "rng", random.Random, "a random.Random")
     base = current_retries()
     settings = GenerationRetries(
         policy=policy,

@@ -7,6 +7,7 @@ in input order; an item that fails holds its error in its slot and the other ite
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Awaitable, Callable, Sequence
 from typing import Any, TypeVar
 
@@ -16,24 +17,44 @@ from ._client import resolve_llm
 from ._fan_out import afan_out, fan_out
 from ._item_result import ItemResult
 from ._media import MediaInput
+from ._validate import check_instance, check_int, check_keywords, check_llm
 from .captioning import acaption_image, caption_image
 from .detection import Target, adetect_objects, detect_objects
-from .errors import GeminiVisionError, InvalidRequestError
+from .errors import GeminiVisionError
 from .types import CaptionResult, DetectionResult
 
 DEFAULT_CONCURRENCY = 4
 R = TypeVar("R")
 
 
-def _check(max_concurrency: int) -> None:
-    if max_concurrency < 1:
-        raise InvalidRequestError(f"max_concurrency must be at least 1, got {max_concurrency}.")
+#: Threads in flight at once at most (the tools and transcription use the same bound).
+MAX_CONCURRENCY = 64
+CAPTION_OPTIONS = frozenset(inspect.signature(caption_image).parameters) - {"images", "llm"}
+DETECT_OPTIONS = frozenset(inspect.signature(detect_objects).parameters) - {
+    "image",
+    "target",
+    "llm",
+}
+
+
+def _check(
+    where: str,
+    images: object,
+    llm: object,
+    max_concurrency: object,
+    options: dict[str, Any],
+    allowed: frozenset[str],
+) -> None:
+    """Checked once up front: a wrong argument would otherwise fail every item the same way."""
+    check_instance(images, "images", (list, tuple), "a list or tuple of images", optional=False)
+    check_llm(llm)
+    check_int(max_concurrency, "max_concurrency", low=1, high=MAX_CONCURRENCY)
+    check_keywords(options, allowed, where)
 
 
 def _run(
     call: Callable[[MediaInput], R], items: Sequence[MediaInput], limit: int
 ) -> list[ItemResult[R]]:
-    _check(limit)
     slots: list[ItemResult[R]] = [ItemResult(str(i), i) for i in range(len(items))]
 
     def one(index: int) -> ItemResult[R]:
@@ -54,7 +75,6 @@ def _run(
 async def _arun(
     call: Callable[[MediaInput], Awaitable[R]], items: Sequence[MediaInput], limit: int
 ) -> list[ItemResult[R]]:
-    _check(limit)
     slots: list[ItemResult[R]] = [ItemResult(str(i), i) for i in range(len(items))]
 
     async def one(index: int) -> ItemResult[R]:
@@ -93,8 +113,10 @@ def caption_images(
         One ``ItemResult`` per image, in input order; a failed image holds its error.
 
     Raises:
-        InvalidRequestError: ``max_concurrency`` below 1.
+        InvalidRequestError: ``images`` not a list or tuple, ``max_concurrency`` outside
+            [1, 64], an unknown option, or a wrong ``llm``.
     """
+    _check("caption_images", images, llm, max_concurrency, options, CAPTION_OPTIONS)
     model = resolve_llm(llm)
     return _run(lambda image: caption_image(image, llm=model, **options), images, max_concurrency)
 
@@ -107,6 +129,7 @@ async def acaption_images(
     **options: Any,
 ) -> list[ItemResult[CaptionResult]]:
     """Async twin of :func:`caption_images` (same arguments and result)."""
+    _check("acaption_images", images, llm, max_concurrency, options, CAPTION_OPTIONS)
     model = resolve_llm(llm)
     return await _arun(
         lambda image: acaption_image(image, llm=model, **options), images, max_concurrency
@@ -134,8 +157,10 @@ def detect_objects_many(
         One ``ItemResult`` per image, in input order (boxes in each original's pixels).
 
     Raises:
-        InvalidRequestError: ``max_concurrency`` below 1.
+        InvalidRequestError: ``images`` not a list or tuple, ``max_concurrency`` outside
+            [1, 64], an unknown option, or a wrong ``llm``.
     """
+    _check("detect_objects_many", images, llm, max_concurrency, options, DETECT_OPTIONS)
     model = resolve_llm(llm)
     return _run(
         lambda image: detect_objects(image, target, llm=model, **options), images, max_concurrency
@@ -151,6 +176,7 @@ async def adetect_objects_many(
     **options: Any,
 ) -> list[ItemResult[DetectionResult]]:
     """Async twin of :func:`detect_objects_many` (same arguments and result)."""
+    _check("adetect_objects_many", images, llm, max_concurrency, options, DETECT_OPTIONS)
     model = resolve_llm(llm)
     return await _arun(
         lambda image: adetect_objects(image, target, llm=model, **options), images, max_concurrency

@@ -18,6 +18,15 @@ from dataclasses import dataclass, field, replace
 from types import MappingProxyType
 from typing import Any
 
+from ._validate import (
+    CONSTRUCTION,
+    as_construction,
+    check_bool,
+    check_instance,
+    check_number,
+    check_text,
+    refuse,
+)
 from .types import TokenUsage
 
 PRICES_AS_OF = "2026-12-02"
@@ -42,6 +51,12 @@ class ModelPrice:
     cached_input_per_million: float
     batch_discount: float = 0.5
 
+    def __post_init__(self) -> None:
+        with as_construction("ModelPrice"):
+            for name in ("input_per_million", "output_per_million", "cached_input_per_million"):
+                check_number(getattr(self, name), name, low=0, unit="dollars")
+            check_number(self.batch_discount, "batch_discount", low=0, high=1)
+
 
 @dataclass(frozen=True)
 class PriceTable:
@@ -58,6 +73,16 @@ class PriceTable:
     as_of: str
     source: str
     placeholder: bool = False
+
+    def __post_init__(self) -> None:
+        with as_construction("PriceTable"):
+            if not isinstance(self.models, Mapping) or not all(
+                isinstance(k, str) and isinstance(v, ModelPrice) for k, v in self.models.items()
+            ):
+                refuse("models", self.models, "a mapping {model name: ModelPrice}")
+            check_text(self.as_of, "as_of", optional=False)
+            check_text(self.source, "source", optional=False)
+            check_bool(self.placeholder, "placeholder")
 
     def price_for(self, model: str) -> ModelPrice | None:
         """The price of ``model`` (``models/`` prefix ignored), else the ``"*"`` entry."""
@@ -139,8 +164,23 @@ class UsageReport:
 
     totals: dict[tuple[str, str], UsageTotals] = field(default_factory=dict)
 
+    def __post_init__(self) -> None:
+        if not isinstance(self.totals, dict) or not all(
+            isinstance(v, UsageTotals) for v in self.totals.values()
+        ):
+            what = "a dict {(model, mode): UsageTotals} (usually left out)"
+            refuse("totals", self.totals, what, CONSTRUCTION)
+
     def add(self, usage: TokenUsage, *, model: str, batch: bool = False) -> None:
-        """Count one call's usage."""
+        """Count one call's usage.
+
+        Raises:
+            InvalidRequestError: ``usage`` is not a ``TokenUsage``, ``model`` not a string or
+                ``batch`` not a bool.
+        """
+        check_instance(usage, "usage", TokenUsage, "a TokenUsage", optional=False)
+        check_instance(model, "model", str, "a model name (str)", optional=False)
+        check_bool(batch, "batch")
         key = (model.rsplit("/", 1)[-1] or "unknown", "batch" if batch else "interactive")
         self.totals.setdefault(key, UsageTotals()).add(usage)
 
@@ -165,6 +205,7 @@ class UsageReport:
 
     def cost(self, prices: PriceTable = DEFAULT_PRICES) -> CostReport:
         """Dollars per ``(model, mode)`` with ``prices`` (default: PLACEHOLDER prices)."""
+        check_instance(prices, "prices", PriceTable, "a PriceTable", optional=False)
         lines: dict[tuple[str, str], float] = {}
         unpriced: list[str] = []
         for (model, mode), t in sorted(self.totals.items()):

@@ -21,10 +21,12 @@ from google.genai import types as genai_types
 from langchain_core.messages import BaseMessage, HumanMessage
 from langchain_google_genai import ChatGoogleGenerativeAI
 
+from ._arg_checks import check_manager, check_media
 from ._client import genai_client, model_name, resolve_llm
 from ._error_mapping import CallContext, map_error, redact
 from ._media import MediaInput, PreparedMedia
 from ._polling import error_status
+from ._validate import as_construction, check_bool, check_llm, check_number, check_text
 from ._video_options import make_clip_options
 from ._video_source import VideoSource, prepare_video
 from .errors import GeminiVisionError
@@ -80,6 +82,13 @@ class VideoSession:
         cache: bool = True,
         display_name: str | None = None,
     ) -> None:
+        with as_construction("VideoSession"):
+            check_media(video, "video")
+            check_llm(llm)
+            check_manager(manager)
+            check_number(ttl_s, "ttl_s", low=0, low_open=True, unit="seconds")
+            check_bool(cache, "cache")
+            check_text(display_name, "display_name")
         self.llm = resolve_llm(llm)
         self.manager = manager or GeminiFileManager(self.llm, reuse=False)
         self.ttl_s = ttl_s
@@ -173,6 +182,7 @@ class VideoSession:
 
     def extend(self, ttl_s: float) -> None:
         """Keep the cache for ``ttl_s`` more seconds from now (no-op without a cache)."""
+        check_number(ttl_s, "ttl_s", low=0, low_open=True, unit="seconds")
         if self.cache_name is None:
             return
         config = genai_types.UpdateCachedContentConfig(ttl=f"{ttl_s:g}s")

@@ -23,10 +23,12 @@ from langchain_google_genai import ChatGoogleGenerativeAI
 from .._client import genai_client
 from .._clock import WallClock, utc_now
 from .._item_result import ItemResult
+from .._validate import as_construction
 from ..errors import GeminiVisionError
 from ..files import GeminiFileManager
 from ..transcription import WindowOutcome
 from ..types import TokenUsage, Transcript
+from ._checks import check_clocks, check_job_fields
 from ._convert import message_from_response
 from ._create import Spool, create_remote, read_requests
 from ._errors import BatchItemError, BatchJobError, item_error
@@ -79,6 +81,16 @@ class BatchJob(WaitMixin, JobFileMixin):
         asleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
+        with as_construction("BatchJob"):
+            check_job_fields(
+                llm=llm,
+                name=name,
+                model=model,
+                display_name=display_name,
+                lists={"items": items, "batch_files": batch_files, "media_files": media_files},
+                paths={"requests_path": requests_path, "path": path},
+            )
+            check_clocks(now=now, sleep=sleep, asleep=asleep, clock=clock)
         self.llm = llm  # kept: the model closes its client when garbage-collected
         self.name = name
         self.model = model
@@ -86,8 +98,8 @@ class BatchJob(WaitMixin, JobFileMixin):
         self.items = items
         self.batch_files = batch_files
         self.media_files = media_files
-        self.requests_path = requests_path
-        self.path = path
+        self.requests_path = Path(requests_path) if requests_path is not None else None
+        self.path = Path(path) if path is not None else None
         self.now = now
         self._sleep = sleep
         self._asleep = asleep

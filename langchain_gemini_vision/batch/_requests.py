@@ -19,8 +19,10 @@ from langchain_core.messages import BaseMessage
 from langchain_google_genai import ChatGoogleGenerativeAI
 
 from .. import captioning, detection, transcription, video_qa
+from .._arg_checks import check_max_image_side, check_resolution
 from .._imaging import _needs_routing, prepare_images
 from .._media import MediaInput, PreparedMedia
+from .._validate import check_text
 from .._video_options import ClipOptions, check_bounds, make_clip_options
 from .._video_source import VideoSource, known_duration, prepare_video, routed_video
 from ..errors import InvalidRequestError
@@ -63,7 +65,10 @@ def caption_request(
     Raises:
         InvalidRequestError: No image, too many, an unknown style or resolution.
     """
-    refs = captioning.as_image_list(images)
+    refs = captioning._check_caption_args(images, prompt, style)
+    check_resolution(media_resolution)
+    check_max_image_side(max_image_side)
+    check_text(key, "key")
     captioning._request_builder(refs, style, prompt, media_resolution)  # fail before any I/O
     options = {"prompt": prompt, "style": style, "media_resolution": media_resolution}
     return BatchRequest("caption", refs, {**options, "max_image_side": max_image_side}, key)
@@ -85,6 +90,10 @@ def detection_request(
     Raises:
         InvalidRequestError: Empty target or an out-of-range option.
     """
+    detection._check_detect_args(image, target, max_objects, with_masks, image_size)
+    check_resolution(media_resolution)
+    check_max_image_side(max_image_side)
+    check_text(key, "key")
     detection._request_builder(target, max_objects, with_masks, media_resolution, image_size)
     options = {
         "target": target if isinstance(target, str) else list(target),

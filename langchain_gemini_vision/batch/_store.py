@@ -55,8 +55,15 @@ class JobFileMixin:
         if self.path is None:
             return None
         tmp = self.path.with_name(self.path.name + ".tmp")
-        tmp.write_text(json.dumps(self.to_json()), encoding="utf-8")
-        os.replace(tmp, self.path)  # a crash mid-write never leaves a half job file
+        try:
+            tmp.write_text(json.dumps(self.to_json()), encoding="utf-8")
+            os.replace(tmp, self.path)  # a crash mid-write never leaves a half job file
+        except OSError as exc:
+            raise BatchJobError(
+                f"Could not write the job file {str(self.path)!r} ({exc.strerror or exc}); "
+                "pass a job_path in a writable folder (with a short enough name).",
+                job_name=self.name or "",
+            ) from exc
         return self.path
 
     @classmethod

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import asyncio
+import inspect
 import os
 import tempfile
 import time
 from collections.abc import Awaitable, Callable, Iterable, Sequence
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -16,9 +18,11 @@ from langchain_google_genai import ChatGoogleGenerativeAI
 from .._client import model_name, resolve_llm
 from .._clock import WallClock, utc_now
 from .._media import INLINE_LIMIT_BYTES, MediaInput
+from .._validate import check_instance, check_keywords, refuse, show
 from ..errors import InvalidRequestError
 from ..files import GeminiFileManager
 from ..transcription import DEFAULT_OVERLAP_S
+from ._checks import check_clocks, check_items, check_submit
 from ._convert import rest_request, sdk_request
 from ._create import Spool, create_remote
 from ._items import ItemRecord
@@ -34,6 +38,8 @@ from ._requests import (
 )
 from ._transcripts import WINDOW_KIND, expand_transcription
 
+_NOT_A_FOLDER = "a file path (e.g. 'captions.job.json'), not a folder"
+
 
 def _job_paths(job_path: str | os.PathLike[str] | None) -> tuple[Path | None, Path]:
     """The job file (None: not saved) and the local JSONL copy of the requests next to it."""
@@ -41,7 +47,18 @@ def _job_paths(job_path: str | os.PathLike[str] | None) -> tuple[Path | None, Pa
         folder = Path(tempfile.mkdtemp(prefix="gemini-batch-"))
         return None, folder / "requests.jsonl"
     path = Path(job_path)
-    path.parent.mkdir(parents=True, exist_ok=True)
+    if path.name in ("", ".", ".."):
+        refuse("job_path", str(job_path), _NOT_A_FOLDER)
+    try:
+        is_folder = path.is_dir()  # may itself raise for an over-long name
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise InvalidRequestError(
+            f"job_path {show(str(path))} cannot be created ({exc.strerror or exc}); "
+            "pass a path in a writable folder."
+        ) from exc
+    if is_folder:
+        refuse("job_path", str(job_path), _NOT_A_FOLDER)
     return path, path.with_name(path.name + ".requests.jsonl")
 
 
@@ -99,16 +116,37 @@ def submit_batch(
         The submitted job (PENDING); call ``wait()`` then ``results()``.
 
     Raises:
-        InvalidRequestError: No requests, or two with the same key.
+        InvalidRequestError: No requests, two with the same key, or an argument of the wrong
+            type or out of range (the message names it).
         GeminiVisionError: A medium could not be read or uploaded, or the API refused the job.
     """
+    check_items(requests, "requests")
+    check_submit(
+        llm=llm,
+        model=model,
+        display_name=display_name,
+        job_path=job_path,
+        manager=manager,
+        inline_limit_bytes=inline_limit_bytes,
+        on_item=on_item,
+    )
+    check_clocks(now=now, sleep=sleep, asleep=asleep, clock=clock)
     model_llm = resolve_llm(llm)
     job_model = model or model_name(model_llm)
     files = manager or GeminiFileManager(model_llm, reuse=False)
     path, requests_path = _job_paths(job_path)
-    name = display_name or f"langchain-gemini-vision-{now().strftime('%Y%m%dT%H%M%S')}"
+    stamp = now()
+    if not isinstance(stamp, datetime):
+        refuse("now", stamp, "a clock returning a datetime (it returned this)")
+    name = display_name or f"langchain-gemini-vision-{stamp.strftime('%Y%m%dT%H%M%S')}"
     uploads = MediaUploads(model_llm, files)
-    spool = Spool(requests_path, inline_limit=inline_limit_bytes)
+    try:
+        spool = Spool(requests_path, inline_limit=inline_limit_bytes)
+    except OSError as exc:  # opened before any upload: a bad job_path fails here, cheaply
+        raise InvalidRequestError(
+            f"job_path {show(job_path)} cannot be used: {requests_path.name!r} next to it "
+            f"cannot be written ({exc.strerror or exc}); pass a shorter path in a writable folder."
+        ) from exc
     items: list[ItemRecord] = []
     seen: set[str] = set()
     job = BatchJob(
@@ -129,6 +167,8 @@ def submit_batch(
     try:
         with uploads.stack:
             for index, request in enumerate(requests):
+                name = f"requests[{index}]"
+                check_instance(request, name, BatchRequest, _REQUEST_WHAT, optional=False)
                 key = request.key or f"{index:06d}"
                 if key in seen:
                     raise InvalidRequestError(
@@ -174,6 +214,16 @@ def submit_batch(
     return job
 
 
+_REQUEST_WHAT = "a BatchRequest (from caption_request, detection_request...)"
+#: The keyword arguments the ``*_batch`` shortcuts pass on to ``submit_batch``.
+SUBMIT_OPTIONS = frozenset(inspect.signature(submit_batch).parameters) - {"requests"}
+
+
+def _submit(requests: Iterable[BatchRequest], where: str, submit: dict[str, Any]) -> BatchJob:
+    check_keywords(submit, SUBMIT_OPTIONS, where)
+    return submit_batch(requests, **submit)
+
+
 def caption_images_batch(
     images: Iterable[MediaInput],
     *,
@@ -193,9 +243,10 @@ def caption_images_batch(
         max_image_side: Downscale before sending.
         **submit: Passed to :func:`submit_batch` (``llm``, ``job_path``, ``display_name``...).
     """
+    check_items(images, "images")
     opts = {"prompt": prompt, "style": style, "media_resolution": media_resolution}
     reqs = (caption_request(image, max_image_side=max_image_side, **opts) for image in images)
-    return submit_batch(reqs, **submit)
+    return _submit(reqs, "caption_images_batch", submit)
 
 
 def detect_objects_batch(
@@ -217,6 +268,7 @@ def detect_objects_batch(
         max_image_side: Downscale before sending; boxes still come back in original pixels.
         **submit: Passed to :func:`submit_batch`.
     """
+    check_items(images, "images")
     reqs = (
         detection_request(
             image,
@@ -227,7 +279,7 @@ def detect_objects_batch(
         )
         for image in images
     )
-    return submit_batch(reqs, **submit)
+    return _submit(reqs, "detect_objects_batch", submit)
 
 
 def transcribe_videos_batch(
@@ -267,4 +319,6 @@ def transcribe_videos_batch(
         "media_resolution": media_resolution,
         "fps": fps,
     }
-    return submit_batch((transcription_request(v, **options) for v in videos), **submit)
+    check_items(videos, "videos")
+    requests = (transcription_request(v, **options) for v in videos)
+    return _submit(requests, "transcribe_videos_batch", submit)

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, TypeVar
 
 from .._clock import WallClock
 from .._polling import PollPolicy
+from .._validate import check_callable, check_number
 from ._errors import BatchWaitTimeout
 
 if TYPE_CHECKING:
@@ -112,8 +113,10 @@ class WaitMixin:
 
         Raises:
             BatchWaitTimeout: The job had not ended by the deadline (it keeps running).
+            InvalidRequestError: ``poll``, ``timeout`` or ``on_progress`` of the wrong type or
+                out of range.
         """
-        policy, start = _policy(poll), self._clock()
+        policy, start = _policy(poll, timeout, on_progress), self._clock()
         for attempt in range(1_000_000):
             self.refresh()
             if on_progress is not None:
@@ -131,7 +134,7 @@ class WaitMixin:
         on_progress: Callable[[_J], None] | None = None,
     ) -> _J:
         """Async twin of :meth:`wait` (same arguments and errors)."""
-        policy, start = _policy(poll), self._clock()
+        policy, start = _policy(poll, timeout, on_progress), self._clock()
         for attempt in range(1_000_000):
             await self.arefresh()
             if on_progress is not None:
@@ -142,9 +145,15 @@ class WaitMixin:
         raise self._deadline_error(self._clock() - start)  # pragma: no cover
 
 
-def _policy(poll: float | PollPolicy | None) -> PollPolicy:
+def _policy(
+    poll: float | PollPolicy | None, timeout: float | None, on_progress: object
+) -> PollPolicy:
+    """The poll policy of ``wait(poll=...)``, after checking ``wait``'s arguments."""
+    check_number(timeout, "timeout", low=0, optional=True, unit="seconds")
+    check_callable(on_progress, "on_progress")
     if isinstance(poll, PollPolicy):
         return poll
     if poll is None:
         return DEFAULT_POLL
+    check_number(poll, "poll", low=0, low_open=True, unit="seconds (or a PollPolicy)")
     return PollPolicy(first_interval_s=poll, max_interval_s=poll, multiplier=1.0, jitter=0.0)

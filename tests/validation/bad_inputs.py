@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from langchain_gemini_vision import (
+    BatchJob,
     ConfigurationError,
     GeminiFileManager,
     GeminiVisionError,
@@ -22,11 +23,20 @@ from langchain_gemini_vision import (
     InvalidRequestError,
     InvalidYouTubeURLError,
     PollPolicy,
+    PriceTable,
     RetryPolicy,
+    UsageReport,
+    VideoSession,
     analyze_video,
     annotate_image,
     caption_image,
+    caption_images,
+    caption_images_batch,
     detect_objects,
+    detect_objects_batch,
+    detect_objects_many,
+    generation_retries,
+    submit_batch,
     summarize_youtube,
     transcribe_video,
 )
@@ -61,6 +71,17 @@ class Row:
 
 def _list_files(manager: GeminiFileManager, **kwargs: Any) -> object:
     return list(manager.list(**kwargs))
+
+
+def _job(llm: Any, **fields: Any) -> BatchJob:
+    base: dict[str, Any] = {"name": "batches/x", "model": "gemini-2.5-flash", "display_name": ""}
+    lists = {"items": [], "batch_files": [], "media_files": [], "requests_path": None}
+    return BatchJob(llm=llm, **{**base, **lists, **fields})
+
+
+def _enter_retries(policy: Any) -> object:
+    with generation_retries(policy) as settings:
+        return settings
 
 
 PNG = make_png(40, 30)
@@ -120,6 +141,32 @@ ROWS: list[Row] = [
         lambda llm: GeminiFileLoader([], llm=llm)),
     Row("GeminiYouTubeLoader", "style", "'poem'", ConfigurationError,
         lambda llm: GeminiYouTubeLoader(YOUTUBE, llm=llm, style="poem")),
+    Row("caption_images", "images", "'photo.png'", InvalidRequestError,
+        lambda llm: caption_images("photo.png", llm=llm)),
+    Row("caption_images", "max_concurrency", "0", InvalidRequestError,
+        lambda llm: caption_images([PNG], max_concurrency=0, llm=llm)),
+    Row("detect_objects_many", "maxobjects", "5", InvalidRequestError,
+        lambda llm: detect_objects_many([PNG], "cat", maxobjects=5, llm=llm)),
+    Row("submit_batch", "requests[0]", "b'png'", InvalidRequestError,
+        lambda llm: submit_batch([b"png"], llm=llm)),
+    Row("submit_batch", "inline_limit_bytes", "-1", InvalidRequestError,
+        lambda llm: submit_batch([], llm=llm, inline_limit_bytes=-1)),
+    Row("caption_images_batch", "images", "'photo.png'", InvalidRequestError,
+        lambda llm: caption_images_batch("photo.png", llm=llm)),
+    Row("detect_objects_batch", "poll", "1", InvalidRequestError,
+        lambda llm: detect_objects_batch([PNG], "cat", llm=llm, poll=1)),
+    Row("BatchJob", "items", "None", ConfigurationError,
+        lambda llm: _job(llm, items=None)),
+    Row("BatchJob.wait", "poll", "0", InvalidRequestError,
+        lambda llm: _job(llm).wait(poll=0)),
+    Row("VideoSession", "ttl_s", "0", ConfigurationError,
+        lambda llm: VideoSession(MP4, llm=llm, ttl_s=0)),
+    Row("UsageReport.add", "usage", "None", InvalidRequestError,
+        lambda llm: UsageReport().add(None, model="gemini-2.5-flash")),  # type: ignore[arg-type]
+    Row("PriceTable", "as_of", "''", ConfigurationError,
+        lambda llm: PriceTable(models={}, as_of="", source="mine")),
+    Row("generation_retries", "policy", "3", InvalidRequestError,
+        lambda llm: _enter_retries(3)),
 ]  # fmt: skip
 
 

@@ -20,8 +20,12 @@ import pydantic
 import langchain_gemini_vision as pkg
 from langchain_gemini_vision import GeminiFileManager, PollPolicy, document_loaders, tools
 from langchain_gemini_vision._video_options import CLIP_OPTIONS, make_clip_options
+from langchain_gemini_vision.batch import caption_request
+from langchain_gemini_vision.batch._submit import SUBMIT_OPTIONS
+from langchain_gemini_vision.many import CAPTION_OPTIONS, DETECT_OPTIONS
 from langchain_gemini_vision.transcription import TRANSCRIBE_OPTIONS, make_options
 from langchain_gemini_vision.types import BoundingBox, Detection, DetectionResult
+from langchain_gemini_vision.usage import ModelPrice
 
 YOUTUBE = "https://www.youtube.com/watch?v=dQw4w9WgXcQ"
 SUMMARY_OPTIONS = CLIP_OPTIONS - {"keep_upload"}
@@ -163,6 +167,73 @@ BASELINES: dict[str, Callable[[World], Baseline]] = {
         TRANSCRIBE_OPTIONS - SUMMARY_OPTIONS - {"keep_upload"},
     ),
 }
+
+
+# Many images, batch jobs, sessions and usage accounting. A batch call only submits the job (the
+# emulator answers at once); waiting is a method of the job, not part of the submitting call.
+def _job_path(w: World) -> Path:
+    return w.tmp / "batch" / "job.json"
+
+
+BASELINES.update(
+    {
+        "caption_images": lambda w: Baseline(
+            pkg.caption_images, {"images": [w.png], "llm": w.llm}, CAPTION_OPTIONS
+        ),
+        "acaption_images": lambda w: Baseline(
+            pkg.acaption_images, {"images": [w.png], "llm": w.llm}, CAPTION_OPTIONS
+        ),
+        "detect_objects_many": lambda w: Baseline(
+            pkg.detect_objects_many,
+            {"images": [w.png], "target": "cat", "llm": w.llm},
+            DETECT_OPTIONS,
+        ),
+        "adetect_objects_many": lambda w: Baseline(
+            pkg.adetect_objects_many,
+            {"images": [w.png], "target": "cat", "llm": w.llm},
+            DETECT_OPTIONS,
+        ),
+        "submit_batch": lambda w: Baseline(
+            pkg.submit_batch,
+            {"requests": [caption_request(w.png)], "llm": w.llm, "job_path": _job_path(w)},
+        ),
+        "caption_images_batch": lambda w: Baseline(
+            pkg.caption_images_batch,
+            {"images": [w.png], "llm": w.llm, "job_path": _job_path(w)},
+            SUBMIT_OPTIONS,
+        ),
+        "detect_objects_batch": lambda w: Baseline(
+            pkg.detect_objects_batch,
+            {"images": [w.png], "target": "cat", "llm": w.llm, "job_path": _job_path(w)},
+            SUBMIT_OPTIONS,
+        ),
+        "BatchJob": lambda w: Baseline(
+            pkg.BatchJob,
+            {
+                "llm": w.llm,
+                "name": "batches/resumed",
+                "model": "gemini-2.5-flash",
+                "display_name": "resumed",
+                "items": [],
+                "batch_files": [],
+                "media_files": [],
+                "requests_path": None,
+            },
+        ),
+        "VideoSession": lambda w: Baseline(
+            pkg.VideoSession, {"video": w.mp4, "llm": w.llm, "manager": w.manager}
+        ),
+        "UsageReport": lambda w: Baseline(pkg.UsageReport, {}),
+        "PriceTable": lambda w: Baseline(
+            pkg.PriceTable,
+            {"models": {"*": ModelPrice(1.0, 4.0, 0.25)}, "as_of": "2026-12-02", "source": "mine"},
+        ),
+        "generation_retries": lambda w: Baseline(
+            pkg.generation_retries, {"policy": pkg.RetryPolicy(attempts=1)}
+        ),
+    }
+)
+
 for _tool in tools.__all__:
     if _tool != "GeminiVisionBaseTool":  # abstract: not for direct use (documented)
         BASELINES[_tool] = lambda w, _t=_tool: Baseline(getattr(tools, _t), {})
@@ -187,8 +258,11 @@ for _method in [
 ]:
     BASELINES[f"GeminiFileManager.{_method}"] = _manager_method(_method)
 
-NOT_CALLABLE_SURFACE = {"GeminiVisionBaseTool"}
-"""Exports that are not called directly (the abstract base of the tools)."""
+NOT_CALLABLE_SURFACE = {
+    "GeminiVisionBaseTool": "the abstract base of the tools",
+    "BatchItemResult": "a result slot BatchJob.results() fills in; users only read it",
+}
+"""Exports that are not called directly, each with the reason."""
 
 
 def _is_data_or_error(obj: object) -> bool:

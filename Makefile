@@ -38,6 +38,7 @@ lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
+	$(BIN)/lint-imports
 
 # Re-record cassettes against the live API (needs GOOGLE_API_KEY). Overwrites cassettes/.
 record: install

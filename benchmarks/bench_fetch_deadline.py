@@ -17,8 +17,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # the tests' slow servers
 
-from langchain_gemini_vision._fetch import FetchLimits, fetch_url
 from langchain_gemini_vision.errors import MediaAccessError
+from langchain_gemini_vision.media._fetch import FetchLimits, fetch_url
 from tests.trust._slow_servers import slow_server
 
 CAP_S = 2.0

@@ -27,8 +27,8 @@ import threading
 import time
 from pathlib import Path
 
-from langchain_gemini_vision._polling import PollPolicy, simulate_schedule
-from langchain_gemini_vision.files import GeminiFileManager
+from langchain_gemini_vision._core.polling import PollPolicy, simulate_schedule
+from langchain_gemini_vision.files.manager import GeminiFileManager
 from langchain_gemini_vision.testing import FakeGeminiServer
 from langchain_gemini_vision.testing.samples import make_mp4
 
@@ -55,7 +55,7 @@ def sparse_video(path: Path, size: int) -> Path:
 
 def child_upload(url: str, key: str, path: str) -> None:
     """Runs in a subprocess: warm up, then upload ``path`` and report the peak RSS increase."""
-    from langchain_gemini_vision._client import build_llm
+    from langchain_gemini_vision._core.client import build_llm
 
     llm = build_llm(model="gemini-3.5-flash", api_key=key, base_url=url)
     with tempfile.TemporaryDirectory() as cache:

@@ -28,8 +28,8 @@ from _harness import interleaved_s
 from langchain_core.messages import HumanMessage
 from PIL import Image, ImageChops, ImageDraw, ImageFilter, ImageOps, ImageStat
 
-from langchain_gemini_vision._media import prepare_media
-from langchain_gemini_vision.detection import detection_prompt, detection_schema
+from langchain_gemini_vision.image.detection import detection_prompt, detection_schema
+from langchain_gemini_vision.media._prepare import prepare_media
 from langchain_gemini_vision.testing import FakeGeminiServer
 from langchain_gemini_vision.tools import GeminiObjectDetectionTool
 

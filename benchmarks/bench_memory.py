@@ -62,8 +62,8 @@ def child(path: str, max_side: str) -> None:
 
     from PIL import Image
 
-    from langchain_gemini_vision._media import prepare_media
     from langchain_gemini_vision.errors import GeminiVisionError
+    from langchain_gemini_vision.media._prepare import prepare_media
 
     warm = io.BytesIO()
     Image.new("RGB", (64, 48)).save(warm, format="PNG")

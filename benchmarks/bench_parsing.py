@@ -15,11 +15,11 @@ import json
 import time
 from collections.abc import Callable
 
-from langchain_gemini_vision._transcript_parsing import (
+from langchain_gemini_vision.errors import ResponseParseError
+from langchain_gemini_vision.video._transcript_parsing import (
     parse_chapters_answer,
     parse_transcript_answer,
 )
-from langchain_gemini_vision.errors import ResponseParseError
 
 
 def _stamp(i: int) -> str:

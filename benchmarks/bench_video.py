@@ -23,8 +23,8 @@ from pathlib import Path
 from typing import Any
 
 from langchain_gemini_vision import atranscribe_video, transcribe_video
-from langchain_gemini_vision._polling import PollPolicy
-from langchain_gemini_vision.files import GeminiFileManager
+from langchain_gemini_vision._core.polling import PollPolicy
+from langchain_gemini_vision.files.manager import GeminiFileManager
 from langchain_gemini_vision.testing import FakeGeminiServer, GenerateRequest, Reply
 from langchain_gemini_vision.testing.samples import make_mp4
 

@@ -23,8 +23,8 @@ from langchain_core.messages import HumanMessage
 from PIL import Image
 
 from langchain_gemini_vision import adetect_objects
-from langchain_gemini_vision._client import API_VERSION, DEFAULT_MODEL, build_llm
-from langchain_gemini_vision.detection import detection_prompt, detection_schema
+from langchain_gemini_vision._core.client import API_VERSION, DEFAULT_MODEL, build_llm
+from langchain_gemini_vision.image.detection import detection_prompt, detection_schema
 from langchain_gemini_vision.tools import GeminiObjectDetectionTool
 
 TARGET = "every object"

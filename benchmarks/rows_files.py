@@ -10,7 +10,7 @@ from pathlib import Path
 from _harness import Row
 from bench_files import bench_activation
 
-from langchain_gemini_vision.files import GeminiFileManager
+from langchain_gemini_vision.files.manager import GeminiFileManager
 from langchain_gemini_vision.testing import FakeGeminiServer
 
 MIB = 1024**2

@@ -13,7 +13,7 @@ from langchain_core.messages import HumanMessage
 from PIL import Image
 
 from langchain_gemini_vision import caption_image
-from langchain_gemini_vision._media import prepare_media
+from langchain_gemini_vision.media._prepare import prepare_media
 from langchain_gemini_vision.testing import FakeGeminiServer
 
 PROMPT = "Describe this image in detail."

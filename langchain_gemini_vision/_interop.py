@@ -18,10 +18,10 @@ from typing import TYPE_CHECKING, Any
 
 from PIL import Image, ImageDraw
 
-from .errors import ConfigurationError
+from langchain_gemini_vision.errors import ConfigurationError
 
 if TYPE_CHECKING:
-    from .types import Detection, DetectionResult, Transcript
+    from langchain_gemini_vision.types import Detection, DetectionResult, Transcript
 
 _RUNS = re.compile(rb"\x00+|[^\x00]+")
 TRANSCRIPT_COLUMNS = ("start_s", "end_s", "start_timestamp", "text", "speaker", "visual")

@@ -1,183 +1,25 @@
-"""Many images without Batch Mode: one synchronous call per image, a bounded number at a time.
+"""Old import path of :mod:`langchain_gemini_vision.image.many`, kept for existing code."""
 
-For interactive volumes (tens to hundreds) where waiting for a batch job is too slow. Each call
-goes through ``ChatGoogleGenerativeAI``, so its rate limiter and retries apply. Results come back
-in input order; an item that fails holds its error in its slot and the other items are kept.
-"""
+from langchain_gemini_vision.image.many import (
+    CAPTION_OPTIONS,
+    DEFAULT_CONCURRENCY,
+    DETECT_OPTIONS,
+    MAX_CONCURRENCY,
+    R,
+    acaption_images,
+    adetect_objects_many,
+    caption_images,
+    detect_objects_many,
+)
 
-from __future__ import annotations
-
-import inspect
-from collections.abc import Awaitable, Callable, Sequence
-from typing import Any, TypeVar
-
-from langchain_google_genai import ChatGoogleGenerativeAI
-
-from ._client import resolve_llm
-from ._fan_out import afan_out, fan_out
-from ._item_result import ItemResult
-from ._media import MediaInput
-from ._validate import check_instance, check_int, check_keywords, check_llm
-from .captioning import acaption_image, caption_image
-from .detection import Target, adetect_objects, detect_objects
-from .errors import GeminiVisionError
-from .types import CaptionResult, DetectionResult
-
-DEFAULT_CONCURRENCY = 4
-R = TypeVar("R")
-
-
-#: Threads in flight at once at most (the tools and transcription use the same bound).
-MAX_CONCURRENCY = 64
-CAPTION_OPTIONS = frozenset(inspect.signature(caption_image).parameters) - {"images", "llm"}
-DETECT_OPTIONS = frozenset(inspect.signature(detect_objects).parameters) - {
-    "image",
-    "target",
-    "llm",
-}
-
-
-def _check(
-    where: str,
-    images: object,
-    llm: object,
-    max_concurrency: object,
-    options: dict[str, Any],
-    allowed: frozenset[str],
-) -> None:
-    """Checked once up front: a wrong argument would otherwise fail every item the same way."""
-    check_instance(images, "images", (list, tuple), "a list or tuple of images", optional=False)
-    check_llm(llm)
-    check_int(max_concurrency, "max_concurrency", low=1, high=MAX_CONCURRENCY)
-    check_keywords(options, allowed, where)
-
-
-def _run(
-    call: Callable[[MediaInput], R], items: Sequence[MediaInput], limit: int
-) -> list[ItemResult[R]]:
-    slots: list[ItemResult[R]] = [ItemResult(str(i), i) for i in range(len(items))]
-
-    def one(index: int) -> ItemResult[R]:
-        try:
-            return ItemResult(str(index), index, result=call(items[index]))
-        except GeminiVisionError as exc:  # our errors fill the slot; bugs still propagate
-            return ItemResult(str(index), index, error=exc)
-
-    def receive(index: int, outcome: ItemResult[R]) -> tuple[int, ...]:
-        slots[index] = outcome
-        return ()
-
-    if items:
-        fan_out(one, range(len(items)), receive, limit, thread_name_prefix="gemini-many")
-    return slots
-
-
-async def _arun(
-    call: Callable[[MediaInput], Awaitable[R]], items: Sequence[MediaInput], limit: int
-) -> list[ItemResult[R]]:
-    slots: list[ItemResult[R]] = [ItemResult(str(i), i) for i in range(len(items))]
-
-    async def one(index: int) -> ItemResult[R]:
-        try:
-            return ItemResult(str(index), index, result=await call(items[index]))
-        except GeminiVisionError as exc:
-            return ItemResult(str(index), index, error=exc)
-
-    def receive(index: int, outcome: ItemResult[R]) -> tuple[int, ...]:
-        slots[index] = outcome
-        return ()
-
-    if items:
-        await afan_out(one, range(len(items)), receive, limit)
-    return slots
-
-
-def caption_images(
-    images: Sequence[MediaInput],
-    *,
-    llm: ChatGoogleGenerativeAI | None = None,
-    max_concurrency: int = DEFAULT_CONCURRENCY,
-    **options: Any,
-) -> list[ItemResult[CaptionResult]]:
-    """Caption each image with its own call, at most ``max_concurrency`` at a time.
-
-    Args:
-        images: The images; each is captioned on its own.
-        llm: The Gemini chat model (its rate limiter applies); built from the environment if
-            omitted.
-        max_concurrency: Calls in flight at once.
-        **options: Passed to :func:`~langchain_gemini_vision.caption_image` (``style``,
-            ``prompt``, ``max_image_side``...).
-
-    Returns:
-        One ``ItemResult`` per image, in input order; a failed image holds its error.
-
-    Raises:
-        InvalidRequestError: ``images`` not a list or tuple, ``max_concurrency`` outside
-            [1, 64], an unknown option, or a wrong ``llm``.
-    """
-    _check("caption_images", images, llm, max_concurrency, options, CAPTION_OPTIONS)
-    model = resolve_llm(llm)
-    return _run(lambda image: caption_image(image, llm=model, **options), images, max_concurrency)
-
-
-async def acaption_images(
-    images: Sequence[MediaInput],
-    *,
-    llm: ChatGoogleGenerativeAI | None = None,
-    max_concurrency: int = DEFAULT_CONCURRENCY,
-    **options: Any,
-) -> list[ItemResult[CaptionResult]]:
-    """Async twin of :func:`caption_images` (same arguments and result)."""
-    _check("acaption_images", images, llm, max_concurrency, options, CAPTION_OPTIONS)
-    model = resolve_llm(llm)
-    return await _arun(
-        lambda image: acaption_image(image, llm=model, **options), images, max_concurrency
-    )
-
-
-def detect_objects_many(
-    images: Sequence[MediaInput],
-    target: Target,
-    *,
-    llm: ChatGoogleGenerativeAI | None = None,
-    max_concurrency: int = DEFAULT_CONCURRENCY,
-    **options: Any,
-) -> list[ItemResult[DetectionResult]]:
-    """Detect ``target`` in each image with its own call, at most ``max_concurrency`` at a time.
-
-    Args:
-        images: The images.
-        target: What to find, as in :func:`~langchain_gemini_vision.detect_objects`.
-        llm: The Gemini chat model; built from the environment if omitted.
-        max_concurrency: Calls in flight at once.
-        **options: Passed to ``detect_objects`` (``max_objects``, ``with_masks``...).
-
-    Returns:
-        One ``ItemResult`` per image, in input order (boxes in each original's pixels).
-
-    Raises:
-        InvalidRequestError: ``images`` not a list or tuple, ``max_concurrency`` outside
-            [1, 64], an unknown option, or a wrong ``llm``.
-    """
-    _check("detect_objects_many", images, llm, max_concurrency, options, DETECT_OPTIONS)
-    model = resolve_llm(llm)
-    return _run(
-        lambda image: detect_objects(image, target, llm=model, **options), images, max_concurrency
-    )
-
-
-async def adetect_objects_many(
-    images: Sequence[MediaInput],
-    target: Target,
-    *,
-    llm: ChatGoogleGenerativeAI | None = None,
-    max_concurrency: int = DEFAULT_CONCURRENCY,
-    **options: Any,
-) -> list[ItemResult[DetectionResult]]:
-    """Async twin of :func:`detect_objects_many` (same arguments and result)."""
-    _check("adetect_objects_many", images, llm, max_concurrency, options, DETECT_OPTIONS)
-    model = resolve_llm(llm)
-    return await _arun(
-        lambda image: adetect_objects(image, target, llm=model, **options), images, max_concurrency
-    )
+__all__ = [
+    "CAPTION_OPTIONS",
+    "DEFAULT_CONCURRENCY",
+    "DETECT_OPTIONS",
+    "MAX_CONCURRENCY",
+    "R",
+    "acaption_images",
+    "adetect_objects_many",
+    "caption_images",
+    "detect_objects_many",
+]

@@ -10,14 +10,14 @@ from langchain_core.tools import BaseTool, BaseToolkit
 from langchain_google_genai import ChatGoogleGenerativeAI
 from pydantic import ConfigDict, Field, PrivateAttr, field_validator
 
-from ._arg_checks import check_settings
-from ._client import resolve_llm
-from ._retry import RetryPolicy
-from ._validate import CONSTRUCTION, as_construction, check_llm
-from .captioning import CaptionStyle
-from .detection import DEFAULT_MAX_OBJECTS
-from .errors import InvalidRequestError
-from .tools import (
+from langchain_gemini_vision._core.client import resolve_llm
+from langchain_gemini_vision._core.retry import RetryPolicy
+from langchain_gemini_vision._core.validate import CONSTRUCTION, as_construction, check_llm
+from langchain_gemini_vision.errors import InvalidRequestError
+from langchain_gemini_vision.image.captioning import CaptionStyle
+from langchain_gemini_vision.image.detection import DEFAULT_MAX_OBJECTS
+from langchain_gemini_vision.media._arg_checks import check_settings
+from langchain_gemini_vision.tools import (
     GeminiImageCaptionTool,
     GeminiObjectDetectionTool,
     GeminiVideoTranscriptionTool,

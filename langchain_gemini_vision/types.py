@@ -147,7 +147,7 @@ class DetectionResult(BaseModel):
         Raises:
             ConfigurationError: supervision is not installed.
         """
-        from ._interop import to_supervision
+        from langchain_gemini_vision._interop import to_supervision
 
         return to_supervision(self)
 
@@ -165,7 +165,7 @@ class DetectionResult(BaseModel):
             image_id: The ``id`` of the image entry, referenced by every annotation.
             file_name: The image entry's ``file_name``.
         """
-        from ._interop import to_coco
+        from langchain_gemini_vision._interop import to_coco
 
         return to_coco(self, image_id=image_id, file_name=file_name)
 
@@ -255,7 +255,7 @@ class Transcript(BaseModel):
         Raises:
             ConfigurationError: pandas is not installed.
         """
-        from ._interop import to_dataframe
+        from langchain_gemini_vision._interop import to_dataframe
 
         return to_dataframe(self, format_timestamp)
 

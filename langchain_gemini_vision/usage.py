@@ -18,7 +18,7 @@ from dataclasses import dataclass, field, replace
 from types import MappingProxyType
 from typing import Any
 
-from ._validate import (
+from langchain_gemini_vision._core.validate import (
     CONSTRUCTION,
     as_construction,
     check_bool,
@@ -27,7 +27,7 @@ from ._validate import (
     check_text,
     refuse,
 )
-from .types import TokenUsage
+from langchain_gemini_vision.types import TokenUsage
 
 PRICES_AS_OF = "2026-12-02"
 PRICES_SOURCE = (

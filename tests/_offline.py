@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from langchain_google_genai import ChatGoogleGenerativeAI
 
-from langchain_gemini_vision._client import build_llm
+from langchain_gemini_vision._core.client import build_llm
 
 UNREACHABLE = "http://127.0.0.1:9"
 """The discard port: nothing listens there, so an accidental request fails at once."""

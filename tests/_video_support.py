@@ -12,9 +12,9 @@ from pathlib import Path
 import pytest
 from langchain_google_genai import ChatGoogleGenerativeAI
 
-from langchain_gemini_vision._polling import PollPolicy
-from langchain_gemini_vision._timestamps import parse_duration_string
-from langchain_gemini_vision.files import GeminiFileManager
+from langchain_gemini_vision._core.polling import PollPolicy
+from langchain_gemini_vision._core.timestamps import parse_duration_string
+from langchain_gemini_vision.files.manager import GeminiFileManager
 from langchain_gemini_vision.testing import FakeGeminiServer, GenerateRequest
 from langchain_gemini_vision.testing.samples import make_mp4
 

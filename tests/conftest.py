@@ -17,8 +17,8 @@ from datetime import timedelta
 import pytest
 import time_machine
 
-from langchain_gemini_vision._clock import utc_now
-from langchain_gemini_vision._poll_schedule import OBSERVED_RATES
+from langchain_gemini_vision._core.clock import utc_now
+from langchain_gemini_vision._core.poll_schedule import OBSERVED_RATES
 from langchain_gemini_vision.testing import FakeGeminiServer
 
 # Everything the package, the SDK or LangChain read from the environment that could change a test.

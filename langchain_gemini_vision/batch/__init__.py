@@ -9,24 +9,29 @@ Example:
 
 from __future__ import annotations
 
-from ._errors import BatchError, BatchItemError, BatchJobError, BatchWaitTimeout
-from ._items import ItemRecord
-from ._job import BatchItemResult, BatchJob
-from ._operation import JobProgress
-from ._requests import (
+from langchain_gemini_vision.batch._errors import (
+    BatchError,
+    BatchItemError,
+    BatchJobError,
+    BatchWaitTimeout,
+)
+from langchain_gemini_vision.batch._items import ItemRecord
+from langchain_gemini_vision.batch._job import BatchItemResult, BatchJob
+from langchain_gemini_vision.batch._operation import JobProgress
+from langchain_gemini_vision.batch._requests import (
     BatchRequest,
     caption_request,
     detection_request,
     transcription_request,
     video_question_request,
 )
-from ._submit import (
+from langchain_gemini_vision.batch._submit import (
     caption_images_batch,
     detect_objects_batch,
     submit_batch,
     transcribe_videos_batch,
 )
-from ._waiting import DEFAULT_POLL
+from langchain_gemini_vision.batch._waiting import DEFAULT_POLL
 
 __all__ = [
     "DEFAULT_POLL",

@@ -7,8 +7,7 @@ from collections.abc import Iterable
 
 from langchain_google_genai import ChatGoogleGenerativeAI
 
-from .._arg_checks import check_manager
-from .._validate import (
+from langchain_gemini_vision._core.validate import (
     ErrorType,
     check_callable,
     check_instance,
@@ -18,8 +17,9 @@ from .._validate import (
     check_text,
     refuse,
 )
-from ..errors import InvalidRequestError
-from ._items import ItemRecord
+from langchain_gemini_vision.batch._items import ItemRecord
+from langchain_gemini_vision.errors import InvalidRequestError
+from langchain_gemini_vision.media._arg_checks import check_manager
 
 #: The API refuses a create body over 20 MB; a larger limit would only fail on the server.
 MAX_INLINE_LIMIT_BYTES = 20 * 1024 * 1024

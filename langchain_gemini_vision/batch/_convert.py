@@ -19,7 +19,7 @@ from langchain_core.messages import AIMessage, BaseMessage
 from langchain_google_genai import ChatGoogleGenerativeAI
 from langchain_google_genai.chat_models import _response_to_result
 
-from .._client import genai_client
+from langchain_gemini_vision._core.client import genai_client
 
 
 def sdk_request(

@@ -15,10 +15,10 @@ from typing import IO, Any
 from google.genai import types
 from langchain_google_genai import ChatGoogleGenerativeAI
 
-from .._client import genai_client
-from .._media import INLINE_LIMIT_BYTES
-from ..files import GeminiFileManager
-from ._operation import call_api
+from langchain_gemini_vision._core.client import genai_client
+from langchain_gemini_vision.batch._operation import call_api
+from langchain_gemini_vision.files.manager import GeminiFileManager
+from langchain_gemini_vision.media._prepare import INLINE_LIMIT_BYTES
 
 #: Room for the create body's envelope and the SDK's JSON spacing (json.dumps adds ", ").
 _INLINE_MARGIN = 256 * 1024

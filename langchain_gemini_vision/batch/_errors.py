@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ..errors import GeminiVisionError
+from langchain_gemini_vision.errors import GeminiVisionError
 
 
 class BatchError(GeminiVisionError):

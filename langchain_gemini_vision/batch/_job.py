@@ -20,24 +20,35 @@ from typing import Any
 
 from langchain_google_genai import ChatGoogleGenerativeAI
 
-from .._client import genai_client
-from .._clock import WallClock, utc_now
-from .._item_result import ItemResult
-from .._validate import as_construction
-from ..errors import GeminiVisionError
-from ..files import GeminiFileManager
-from ..transcription import WindowOutcome
-from ..types import TokenUsage, Transcript
-from ._checks import check_clocks, check_job_fields
-from ._convert import message_from_response
-from ._create import Spool, create_remote, read_requests
-from ._errors import BatchItemError, BatchJobError, item_error
-from ._items import ItemRecord
-from ._operation import JobProgress, call_api, job_state, output_of, outputs_by_key
-from ._requests import BatchResult, finish_item
-from ._store import JobFileMixin
-from ._transcripts import WINDOW_KIND, read_window_item, transcripts_of, window_transcript
-from ._waiting import WaitMixin
+from langchain_gemini_vision._core.client import genai_client
+from langchain_gemini_vision._core.clock import WallClock, utc_now
+from langchain_gemini_vision._core.item_result import ItemResult
+from langchain_gemini_vision._core.validate import as_construction
+from langchain_gemini_vision.batch._checks import check_clocks, check_job_fields
+from langchain_gemini_vision.batch._convert import message_from_response
+from langchain_gemini_vision.batch._create import Spool, create_remote, read_requests
+from langchain_gemini_vision.batch._errors import BatchItemError, BatchJobError, item_error
+from langchain_gemini_vision.batch._items import ItemRecord
+from langchain_gemini_vision.batch._operation import (
+    JobProgress,
+    call_api,
+    job_state,
+    output_of,
+    outputs_by_key,
+)
+from langchain_gemini_vision.batch._requests import BatchResult, finish_item
+from langchain_gemini_vision.batch._store import JobFileMixin
+from langchain_gemini_vision.batch._transcripts import (
+    WINDOW_KIND,
+    read_window_item,
+    transcripts_of,
+    window_transcript,
+)
+from langchain_gemini_vision.batch._waiting import WaitMixin
+from langchain_gemini_vision.errors import GeminiVisionError
+from langchain_gemini_vision.files.manager import GeminiFileManager
+from langchain_gemini_vision.types import TokenUsage, Transcript
+from langchain_gemini_vision.video.transcription import WindowOutcome
 
 _FILE_VERSION = 1
 #: A job pending or running for longer than this expires without results (GEMINI-FACTS).

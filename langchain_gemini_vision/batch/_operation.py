@@ -9,11 +9,11 @@ from typing import Any, TypeVar
 
 from langchain_google_genai import ChatGoogleGenerativeAI
 
-from .._client import genai_client
-from .._error_mapping import CallContext, key_rejected, map_error, redact
-from .._polling import error_status
-from ..errors import GeminiVisionError
-from ._errors import BatchJobError
+from langchain_gemini_vision._core.client import genai_client
+from langchain_gemini_vision._core.error_mapping import CallContext, key_rejected, map_error, redact
+from langchain_gemini_vision._core.polling import error_status
+from langchain_gemini_vision.batch._errors import BatchJobError
+from langchain_gemini_vision.errors import GeminiVisionError
 
 _T = TypeVar("_T")
 

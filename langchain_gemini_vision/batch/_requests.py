@@ -18,17 +18,25 @@ from typing import Any, Literal
 from langchain_core.messages import BaseMessage
 from langchain_google_genai import ChatGoogleGenerativeAI
 
-from .. import captioning, detection, transcription, video_qa
-from .._arg_checks import check_max_image_side, check_resolution
-from .._imaging import _needs_routing, prepare_images
-from .._media import MediaInput, PreparedMedia
-from .._validate import check_text
-from .._video_options import ClipOptions, check_bounds, make_clip_options
-from .._video_source import VideoSource, known_duration, prepare_video, routed_video
-from ..errors import InvalidRequestError
-from ..files import GeminiFileManager, routed_media
-from ..geometry import DisplaySize
-from ..types import CaptionResult, DetectionResult, Transcript
+from langchain_gemini_vision._core.validate import check_text
+from langchain_gemini_vision.errors import InvalidRequestError
+from langchain_gemini_vision.files._routing import routed_media
+from langchain_gemini_vision.files.manager import GeminiFileManager
+from langchain_gemini_vision.image import captioning, detection
+from langchain_gemini_vision.image._imaging import _needs_routing, prepare_images
+from langchain_gemini_vision.image.geometry import DisplaySize
+from langchain_gemini_vision.media._arg_checks import check_max_image_side, check_resolution
+from langchain_gemini_vision.media._prepare import MediaInput, PreparedMedia
+from langchain_gemini_vision.types import CaptionResult, DetectionResult, Transcript
+from langchain_gemini_vision.video import qa as video_qa
+from langchain_gemini_vision.video import transcription
+from langchain_gemini_vision.video._options import ClipOptions, check_bounds, make_clip_options
+from langchain_gemini_vision.video._source import (
+    VideoSource,
+    known_duration,
+    prepare_video,
+    routed_video,
+)
 
 Kind = Literal["caption", "detect", "video_question", "transcribe"]
 BatchResult = CaptionResult | DetectionResult | Transcript

@@ -11,10 +11,10 @@ from typing import Any, TypeVar
 
 from langchain_google_genai import ChatGoogleGenerativeAI
 
-from .._client import resolve_llm
-from .._clock import WallClock, utc_now
-from ._errors import BatchJobError
-from ._items import ItemRecord
+from langchain_gemini_vision._core.client import resolve_llm
+from langchain_gemini_vision._core.clock import WallClock, utc_now
+from langchain_gemini_vision.batch._errors import BatchJobError
+from langchain_gemini_vision.batch._items import ItemRecord
 
 _FILE_VERSION = 1
 _J = TypeVar("_J", bound="JobFileMixin")

@@ -15,19 +15,15 @@ from typing import Any
 from google.genai import types
 from langchain_google_genai import ChatGoogleGenerativeAI
 
-from .._client import model_name, resolve_llm
-from .._clock import WallClock, utc_now
-from .._media import INLINE_LIMIT_BYTES, MediaInput
-from .._validate import check_instance, check_keywords, refuse, show
-from ..errors import InvalidRequestError
-from ..files import GeminiFileManager
-from ..transcription import DEFAULT_OVERLAP_S
-from ._checks import check_clocks, check_items, check_submit
-from ._convert import rest_request, sdk_request
-from ._create import Spool, create_remote
-from ._items import ItemRecord
-from ._job import BatchJob
-from ._requests import (
+from langchain_gemini_vision._core.client import model_name, resolve_llm
+from langchain_gemini_vision._core.clock import WallClock, utc_now
+from langchain_gemini_vision._core.validate import check_instance, check_keywords, refuse, show
+from langchain_gemini_vision.batch._checks import check_clocks, check_items, check_submit
+from langchain_gemini_vision.batch._convert import rest_request, sdk_request
+from langchain_gemini_vision.batch._create import Spool, create_remote
+from langchain_gemini_vision.batch._items import ItemRecord
+from langchain_gemini_vision.batch._job import BatchJob
+from langchain_gemini_vision.batch._requests import (
     BatchRequest,
     BuiltItem,
     MediaUploads,
@@ -36,7 +32,11 @@ from ._requests import (
     detection_request,
     transcription_request,
 )
-from ._transcripts import WINDOW_KIND, expand_transcription
+from langchain_gemini_vision.batch._transcripts import WINDOW_KIND, expand_transcription
+from langchain_gemini_vision.errors import InvalidRequestError
+from langchain_gemini_vision.files.manager import GeminiFileManager
+from langchain_gemini_vision.media._prepare import INLINE_LIMIT_BYTES, MediaInput
+from langchain_gemini_vision.video.transcription import DEFAULT_OVERLAP_S
 
 _NOT_A_FOLDER = "a file path (e.g. 'captions.job.json'), not a folder"
 

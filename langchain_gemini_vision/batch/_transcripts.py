@@ -15,14 +15,14 @@ from typing import Any
 
 from langchain_core.messages import BaseMessage
 
-from .. import transcription as tr
-from .._item_result import ItemResult
-from .._media import PreparedMedia
-from .._video_source import VideoSource
-from .._windows import Window
-from ..errors import GeminiVisionError
-from ..types import Transcript
-from ._requests import BuiltItem, MediaUploads
+from langchain_gemini_vision._core.item_result import ItemResult
+from langchain_gemini_vision.batch._requests import BuiltItem, MediaUploads
+from langchain_gemini_vision.errors import GeminiVisionError
+from langchain_gemini_vision.media._prepare import PreparedMedia
+from langchain_gemini_vision.types import Transcript
+from langchain_gemini_vision.video import transcription as tr
+from langchain_gemini_vision.video._source import VideoSource
+from langchain_gemini_vision.video._windows import Window
 
 WINDOW_KIND = "transcribe_window"
 

@@ -6,13 +6,13 @@ from collections.abc import Awaitable, Callable
 from datetime import datetime
 from typing import TYPE_CHECKING, TypeVar
 
-from .._clock import WallClock
-from .._polling import PollPolicy
-from .._validate import check_callable, check_number
-from ._errors import BatchWaitTimeout
+from langchain_gemini_vision._core.clock import WallClock
+from langchain_gemini_vision._core.polling import PollPolicy
+from langchain_gemini_vision._core.validate import check_callable, check_number
+from langchain_gemini_vision.batch._errors import BatchWaitTimeout
 
 if TYPE_CHECKING:
-    from ._operation import JobProgress
+    from langchain_gemini_vision.batch._operation import JobProgress
 
 #: Batch jobs take minutes to hours: poll politely (10 s growing to 2 min, with jitter).
 DEFAULT_POLL = PollPolicy(first_interval_s=10.0, max_interval_s=120.0, multiplier=1.5)

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from .files import GeminiFileLoader
-from .video import GeminiVideoTranscriptLoader
-from .youtube import GeminiYouTubeLoader
+from langchain_gemini_vision.document_loaders.files import GeminiFileLoader
+from langchain_gemini_vision.document_loaders.video import GeminiVideoTranscriptLoader
+from langchain_gemini_vision.document_loaders.youtube import GeminiYouTubeLoader
 
 __all__: list[str] = ["GeminiFileLoader", "GeminiVideoTranscriptLoader", "GeminiYouTubeLoader"]

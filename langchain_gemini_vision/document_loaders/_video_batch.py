@@ -14,12 +14,12 @@ from typing import Any
 
 from langchain_google_genai import ChatGoogleGenerativeAI
 
-from .._media import MediaInput
-from .._polling import PollPolicy
-from .._validate import as_construction
-from ..batch import BatchJob, transcribe_videos_batch
-from ..errors import InvalidRequestError
-from ..types import Transcript
+from langchain_gemini_vision._core.polling import PollPolicy
+from langchain_gemini_vision._core.validate import as_construction
+from langchain_gemini_vision.batch import BatchJob, transcribe_videos_batch
+from langchain_gemini_vision.errors import InvalidRequestError
+from langchain_gemini_vision.media._prepare import MediaInput
+from langchain_gemini_vision.types import Transcript
 
 BATCH_OPTIONS = frozenset(
     {"language", "visual", "speakers", "window_s", "overlap_s", "media_resolution", "fps"}

@@ -20,15 +20,22 @@ from langchain_core.documents import Document
 from langchain_core.messages import BaseMessage, HumanMessage
 from langchain_google_genai import ChatGoogleGenerativeAI
 
-from .. import _validate as checks
-from .._arg_checks import check_gcs_uri, check_manager
-from .._client import model_name, resolve_llm
-from .._media import INLINE_LIMIT_BYTES, MediaPolicy, PreparedMedia, file_api_name, prepare_media
-from .._polling import PollPolicy
-from .._response import ModelReply, read_reply
-from ..errors import MediaAccessError
-from ..files import GeminiFileManager, arouted_media, routed_media
-from ..types import GeminiFile
+from langchain_gemini_vision._core import validate as checks
+from langchain_gemini_vision._core.client import model_name, resolve_llm
+from langchain_gemini_vision._core.polling import PollPolicy
+from langchain_gemini_vision._core.response import ModelReply, read_reply
+from langchain_gemini_vision.errors import MediaAccessError
+from langchain_gemini_vision.files._routing import arouted_media, routed_media
+from langchain_gemini_vision.files.manager import GeminiFileManager
+from langchain_gemini_vision.media._arg_checks import check_gcs_uri, check_manager
+from langchain_gemini_vision.media._prepare import (
+    INLINE_LIMIT_BYTES,
+    MediaPolicy,
+    PreparedMedia,
+    file_api_name,
+    prepare_media,
+)
+from langchain_gemini_vision.types import GeminiFile
 
 logger = logging.getLogger(__name__)
 

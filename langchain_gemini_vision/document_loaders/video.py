@@ -17,10 +17,8 @@ from langchain_core.document_loaders import BaseLoader
 from langchain_core.documents import Document
 from langchain_google_genai import ChatGoogleGenerativeAI
 
-from .._arg_checks import check_call_args, check_media_list
-from .._media import MediaInput
-from .._polling import PollPolicy
-from .._validate import (
+from langchain_gemini_vision._core.polling import PollPolicy
+from langchain_gemini_vision._core.validate import (
     as_construction,
     check_bool,
     check_choice,
@@ -28,11 +26,27 @@ from .._validate import (
     check_llm,
     check_number,
 )
-from .._youtube_url import deep_link, is_youtube_url, parse_youtube_url
-from ..errors import InvalidRequestError, InvalidYouTubeURLError
-from ..transcription import TRANSCRIBE_OPTIONS, atranscribe_video, make_options, transcribe_video
-from ..types import Transcript, TranscriptSegment, format_timestamp, segment_line
-from ._video_batch import abatch_transcripts, batch_transcripts, check_batch_options
+from langchain_gemini_vision.document_loaders._video_batch import (
+    abatch_transcripts,
+    batch_transcripts,
+    check_batch_options,
+)
+from langchain_gemini_vision.errors import InvalidRequestError, InvalidYouTubeURLError
+from langchain_gemini_vision.media._arg_checks import check_call_args, check_media_list
+from langchain_gemini_vision.media._prepare import MediaInput
+from langchain_gemini_vision.media._youtube_url import deep_link, is_youtube_url, parse_youtube_url
+from langchain_gemini_vision.types import (
+    Transcript,
+    TranscriptSegment,
+    format_timestamp,
+    segment_line,
+)
+from langchain_gemini_vision.video.transcription import (
+    TRANSCRIBE_OPTIONS,
+    atranscribe_video,
+    make_options,
+    transcribe_video,
+)
 
 __all__ = ["GeminiVideoTranscriptLoader", "seek_link", "transcript_documents"]
 

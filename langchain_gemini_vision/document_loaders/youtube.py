@@ -9,13 +9,29 @@ from langchain_core.document_loaders import BaseLoader
 from langchain_core.documents import Document
 from langchain_google_genai import ChatGoogleGenerativeAI
 
-from .._validate import as_construction, check_choice, check_llm, check_number, refuse
-from .._youtube_url import parse_youtube_url
-from ..errors import InvalidRequestError
-from ..transcription import atranscribe_video, transcribe_video
-from ..types import Transcript, VideoSummary, format_timestamp
-from ..youtube import STYLE_PROMPTS, SummaryStyle, asummarize_youtube, summarize_youtube
-from .video import CHUNK_MODES, ChunkMode, check_transcribe_options, transcript_documents
+from langchain_gemini_vision._core.validate import (
+    as_construction,
+    check_choice,
+    check_llm,
+    check_number,
+    refuse,
+)
+from langchain_gemini_vision.document_loaders.video import (
+    CHUNK_MODES,
+    ChunkMode,
+    check_transcribe_options,
+    transcript_documents,
+)
+from langchain_gemini_vision.errors import InvalidRequestError
+from langchain_gemini_vision.media._youtube_url import parse_youtube_url
+from langchain_gemini_vision.types import Transcript, VideoSummary, format_timestamp
+from langchain_gemini_vision.video.transcription import atranscribe_video, transcribe_video
+from langchain_gemini_vision.video.youtube import (
+    STYLE_PROMPTS,
+    SummaryStyle,
+    asummarize_youtube,
+    summarize_youtube,
+)
 
 __all__ = ["GeminiYouTubeLoader", "summary_document"]
 

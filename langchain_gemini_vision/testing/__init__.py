@@ -15,11 +15,18 @@
 
 from __future__ import annotations
 
-from ._agent import ToolCall, has_tools, scripted_tool_calls
-from ._faults import Drop, Fault
-from ._files import FileRecord, UploadSession
-from ._rules import DEFAULT_TEXT, FunctionResult, GenerateRequest, MediaPart, Reply, Rule
-from .server import FakeGeminiServer, RecordedRequest
+from langchain_gemini_vision.testing._agent import ToolCall, has_tools, scripted_tool_calls
+from langchain_gemini_vision.testing._faults import Drop, Fault
+from langchain_gemini_vision.testing._files import FileRecord, UploadSession
+from langchain_gemini_vision.testing._rules import (
+    DEFAULT_TEXT,
+    FunctionResult,
+    GenerateRequest,
+    MediaPart,
+    Reply,
+    Rule,
+)
+from langchain_gemini_vision.testing.server import FakeGeminiServer, RecordedRequest
 
 __all__ = [
     "DEFAULT_TEXT",

@@ -12,7 +12,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from ._rules import FunctionResult, GenerateRequest, Reply
+from langchain_gemini_vision.testing._rules import FunctionResult, GenerateRequest, Reply
 
 FinalAnswer = str | Callable[[Sequence[FunctionResult]], str]
 """The closing text, or a function of every tool result received so far that writes it."""

@@ -7,8 +7,8 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from . import _wire
-from ._rules import GenerateRequest
+from langchain_gemini_vision.testing import _wire
+from langchain_gemini_vision.testing._rules import GenerateRequest
 
 BATCH_TTL = timedelta(hours=48)
 _TYPE = "type.googleapis.com/google.ai.generativelanguage.v1main."

@@ -22,8 +22,8 @@ from collections.abc import Callable, Iterable
 from datetime import datetime
 from typing import Any
 
-from . import _wire
-from ._batch_records import (
+from langchain_gemini_vision.testing import _wire
+from langchain_gemini_vision.testing._batch_records import (
     BATCH_TTL,
     ENDED,
     BatchRecord,
@@ -32,9 +32,9 @@ from ._batch_records import (
     ItemPredicate,
     page_json,
 )
-from ._files import FileStore, new_file_id
-from ._http import Response
-from ._rules import GenerateRequest, Reply
+from langchain_gemini_vision.testing._files import FileStore, new_file_id
+from langchain_gemini_vision.testing._http import Response
+from langchain_gemini_vision.testing._rules import GenerateRequest, Reply
 
 _VERSION = r"(?P<version>v1beta|v1alpha|v1)"
 _CREATE_RE = re.compile(rf"^/{_VERSION}/models/(?P<model>[^/:]+):batchGenerateContent$")

@@ -18,12 +18,12 @@ from datetime import datetime, timedelta
 from types import MappingProxyType
 from typing import Any
 
-from . import _wire
-from ._batch_records import page_json
-from ._files import new_file_id
-from ._generate import _camel, prompt_tokens
-from ._http import Response
-from ._rules import GenerateRequest
+from langchain_gemini_vision.testing import _wire
+from langchain_gemini_vision.testing._batch_records import page_json
+from langchain_gemini_vision.testing._files import new_file_id
+from langchain_gemini_vision.testing._generate import _camel, prompt_tokens
+from langchain_gemini_vision.testing._http import Response
+from langchain_gemini_vision.testing._rules import GenerateRequest
 
 #: The default lifetime of a cache (GEMINI-FACTS: 1 h).
 DEFAULT_CACHE_TTL = timedelta(hours=1)

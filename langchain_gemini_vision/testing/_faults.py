@@ -6,7 +6,7 @@ import random
 import threading
 from dataclasses import dataclass, field
 
-from . import _wire
+from langchain_gemini_vision.testing import _wire
 
 
 @dataclass

@@ -13,12 +13,12 @@ from collections.abc import Callable, Iterator
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from . import _wire
-from ._files import FileRecord, FileStore, UploadSession
-from ._http import Handler, Response
+from langchain_gemini_vision.testing import _wire
+from langchain_gemini_vision.testing._files import FileRecord, FileStore, UploadSession
+from langchain_gemini_vision.testing._http import Handler, Response
 
 if TYPE_CHECKING:
-    from .server import RecordedRequest
+    from langchain_gemini_vision.testing.server import RecordedRequest
 
 
 class FileApiMixin:

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any, Protocol
 
-from . import _wire
+from langchain_gemini_vision.testing import _wire
 
 #: Files are kept 48 hours (vision guide).
 FILE_TTL = timedelta(hours=48)

@@ -11,9 +11,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from . import _wire
-from ._files import FileRecord, estimate_video_duration
-from ._rules import FunctionResult, GenerateRequest, MediaPart
+from langchain_gemini_vision.testing import _wire
+from langchain_gemini_vision.testing._files import FileRecord, estimate_video_duration
+from langchain_gemini_vision.testing._rules import FunctionResult, GenerateRequest, MediaPart
 
 # Fields of GenerateContentRequest. The API parses proto JSON, which accepts both the
 # lowerCamel JSON name and the original snake_case name of every field.

@@ -14,11 +14,11 @@ import threading
 import time
 from typing import Any
 
-from . import _wire
-from ._files import FileStore
-from ._generate import parse_request, prompt_tokens, text_tokens
-from ._http import Response
-from ._rules import GenerateRequest, Reply, Rule, default_reply
+from langchain_gemini_vision.testing import _wire
+from langchain_gemini_vision.testing._files import FileStore
+from langchain_gemini_vision.testing._generate import parse_request, prompt_tokens, text_tokens
+from langchain_gemini_vision.testing._http import Response
+from langchain_gemini_vision.testing._rules import GenerateRequest, Reply, Rule, default_reply
 
 #: The model methods answered with generated content.
 GENERATE_METHODS = {"generateContent", "streamGenerateContent"}

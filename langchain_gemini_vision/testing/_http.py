@@ -13,7 +13,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from .server import FakeGeminiServer
+    from langchain_gemini_vision.testing.server import FakeGeminiServer
 
 logger = logging.getLogger("langchain_gemini_vision.testing")
 

@@ -12,8 +12,8 @@ import threading
 from collections.abc import Callable
 from typing import Any
 
-from ._faults import Drop, Fault
-from ._rules import _UNSET, GenerateRequest, Rule
+from langchain_gemini_vision.testing._faults import Drop, Fault
+from langchain_gemini_vision.testing._rules import _UNSET, GenerateRequest, Rule
 
 
 class ScriptingMixin:

@@ -30,8 +30,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ._agent import ToolCall, has_tools, scripted_tool_calls
-from ._demo_scene import (
+from langchain_gemini_vision.testing._agent import ToolCall, has_tools, scripted_tool_calls
+from langchain_gemini_vision.testing._demo_scene import (
     SCENE_CAPTIONS,
     SCENE_OBJECTS,
     SCENE_SIZE,
@@ -39,7 +39,7 @@ from ._demo_scene import (
     scene_image,
     scene_png,
 )
-from ._demo_videos import (
+from langchain_gemini_vision.testing._demo_videos import (
     TRANSCRIPT,
     VIDEO_DURATION_S,
     YOUTUBE_CHAPTERS,
@@ -47,9 +47,9 @@ from ._demo_videos import (
     YOUTUBE_SUMMARIES,
     YOUTUBE_URL,
 )
-from ._rules import FunctionResult, GenerateRequest
-from .samples import make_mp4
-from .server import FakeGeminiServer
+from langchain_gemini_vision.testing._rules import FunctionResult, GenerateRequest
+from langchain_gemini_vision.testing.samples import make_mp4
+from langchain_gemini_vision.testing.server import FakeGeminiServer
 
 if TYPE_CHECKING:
     from langchain_google_genai import ChatGoogleGenerativeAI
@@ -373,7 +373,7 @@ def demo_session(
         offline: Force the mode; default offline exactly when no GOOGLE_API_KEY / GEMINI_API_KEY
             is set.
     """
-    from .._client import api_key_from_env, build_llm, default_model_name
+    from langchain_gemini_vision._core.client import api_key_from_env, build_llm, default_model_name
 
     with contextlib.ExitStack() as stack:
         if folder is None:

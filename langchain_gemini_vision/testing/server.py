@@ -33,18 +33,18 @@ from types import TracebackType
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
-from .._clock import utc_now
-from . import _wire
-from ._batches import BatchApiMixin
-from ._caches import CacheApiMixin
-from ._faults import Drop, Fault
-from ._file_api import FileApiMixin
-from ._files import FileRecord, FileStore, UploadSession
-from ._generate import parse_request
-from ._generate_api import GENERATE_METHODS, GenerateApiMixin
-from ._http import Handler, HTTPServer, Response
-from ._rules import GenerateRequest, Reply, Rule
-from ._scripting import ScriptingMixin
+from langchain_gemini_vision._core.clock import utc_now
+from langchain_gemini_vision.testing import _wire
+from langchain_gemini_vision.testing._batches import BatchApiMixin
+from langchain_gemini_vision.testing._caches import CacheApiMixin
+from langchain_gemini_vision.testing._faults import Drop, Fault
+from langchain_gemini_vision.testing._file_api import FileApiMixin
+from langchain_gemini_vision.testing._files import FileRecord, FileStore, UploadSession
+from langchain_gemini_vision.testing._generate import parse_request
+from langchain_gemini_vision.testing._generate_api import GENERATE_METHODS, GenerateApiMixin
+from langchain_gemini_vision.testing._http import Handler, HTTPServer, Response
+from langchain_gemini_vision.testing._rules import GenerateRequest, Reply, Rule
+from langchain_gemini_vision.testing._scripting import ScriptingMixin
 
 if TYPE_CHECKING:
     from google import genai
@@ -259,7 +259,7 @@ class FakeGeminiServer(
                 ``model=model_version`` (or gemini-3.5-flash), ``max_retries=2`` (one retry),
                 ``timeout=30``.
         """
-        from .._client import DEFAULT_MODEL, build_llm
+        from langchain_gemini_vision._core.client import DEFAULT_MODEL, build_llm
 
         model = kwargs.pop("model", None) or self.model_version or DEFAULT_MODEL
         kwargs.setdefault("max_retries", 2)

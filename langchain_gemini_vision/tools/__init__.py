@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from ._base import GeminiVisionBaseTool
-from .image import GeminiImageCaptionTool, GeminiObjectDetectionTool
-from .video import GeminiVideoTranscriptionTool
-from .youtube import GeminiYouTubeSummaryTool
+from langchain_gemini_vision.tools._base import GeminiVisionBaseTool
+from langchain_gemini_vision.tools.image import GeminiImageCaptionTool, GeminiObjectDetectionTool
+from langchain_gemini_vision.tools.video import GeminiVideoTranscriptionTool
+from langchain_gemini_vision.tools.youtube import GeminiYouTubeSummaryTool
 
 __all__ = [
     "GeminiImageCaptionTool",

@@ -17,14 +17,12 @@ from langchain_google_genai import ChatGoogleGenerativeAI
 from pydantic import ConfigDict, Field, PrivateAttr, ValidationError
 from pydantic.v1 import ValidationError as ValidationErrorV1
 
-from .._arg_checks import check_settings
-from .._client import model_name, resolve_llm
-from .._error_mapping import CallContext, map_error
-from .._generation import generation_retries
-from .._media import MediaPolicy
-from .._retry import RetryPolicy
-from .._validate import CONSTRUCTION, as_construction, check_llm
-from ..errors import (
+from langchain_gemini_vision._core.client import model_name, resolve_llm
+from langchain_gemini_vision._core.error_mapping import CallContext, map_error
+from langchain_gemini_vision._core.generation import generation_retries
+from langchain_gemini_vision._core.retry import RetryPolicy
+from langchain_gemini_vision._core.validate import CONSTRUCTION, as_construction, check_llm
+from langchain_gemini_vision.errors import (
     ConfigurationError,
     ConnectionLostError,
     FileProcessingError,
@@ -34,6 +32,8 @@ from ..errors import (
     RequestTimeoutError,
     ServiceUnavailableError,
 )
+from langchain_gemini_vision.media._arg_checks import check_settings
+from langchain_gemini_vision.media._prepare import MediaPolicy
 
 T = TypeVar("T")
 

@@ -8,19 +8,24 @@ from typing import Any
 from langchain_core.callbacks import AsyncCallbackManagerForToolRun, CallbackManagerForToolRun
 from pydantic import BaseModel, Field
 
-from .._imaging import aprepare_image, prepare_image
-from .._media import PreparedMedia
-from ..annotate import annotate_image
-from ..captioning import (
+from langchain_gemini_vision.image._imaging import aprepare_image, prepare_image
+from langchain_gemini_vision.image.annotate import annotate_image
+from langchain_gemini_vision.image.captioning import (
     TRUNCATED_WARNING,
     CaptionStyle,
     acaption_image,
     as_image_list,
     caption_image,
 )
-from ..detection import DEFAULT_MAX_OBJECTS, adetect_objects, detect_objects, normalise_target
-from ..types import CaptionResult, DetectionResult
-from ._base import GeminiVisionBaseTool
+from langchain_gemini_vision.image.detection import (
+    DEFAULT_MAX_OBJECTS,
+    adetect_objects,
+    detect_objects,
+    normalise_target,
+)
+from langchain_gemini_vision.media._prepare import PreparedMedia
+from langchain_gemini_vision.tools._base import GeminiVisionBaseTool
+from langchain_gemini_vision.types import CaptionResult, DetectionResult
 
 _IMAGE_REF = "a local file path, an https URL of the image file, or a Gemini file name (files/...)"
 

@@ -7,11 +7,11 @@ from typing import Any
 from langchain_core.callbacks import AsyncCallbackManagerForToolRun, CallbackManagerForToolRun
 from pydantic import BaseModel, Field
 
-from .._media import aprepare_media, prepare_media
-from ..transcription import atranscribe_video, transcribe_video
-from ..types import CaptionResult, Transcript, format_timestamp
-from ..video_qa import aanalyze_video, analyze_video
-from ._base import GeminiVisionBaseTool
+from langchain_gemini_vision.media._prepare import aprepare_media, prepare_media
+from langchain_gemini_vision.tools._base import GeminiVisionBaseTool
+from langchain_gemini_vision.types import CaptionResult, Transcript, format_timestamp
+from langchain_gemini_vision.video.qa import aanalyze_video, analyze_video
+from langchain_gemini_vision.video.transcription import atranscribe_video, transcribe_video
 
 
 class VideoTranscriptionInput(BaseModel):

@@ -7,9 +7,9 @@ from typing import Any, Literal
 from langchain_core.callbacks import AsyncCallbackManagerForToolRun, CallbackManagerForToolRun
 from pydantic import BaseModel, Field
 
-from ..types import VideoSummary, format_timestamp
-from ..youtube import asummarize_youtube, summarize_youtube
-from ._base import GeminiVisionBaseTool
+from langchain_gemini_vision.tools._base import GeminiVisionBaseTool
+from langchain_gemini_vision.types import VideoSummary, format_timestamp
+from langchain_gemini_vision.video.youtube import asummarize_youtube, summarize_youtube
 
 
 class YouTubeSummaryInput(BaseModel):

@@ -200,7 +200,7 @@ def test_a_job_without_results_says_why(
 ) -> None:
     from datetime import timedelta
 
-    from langchain_gemini_vision._clock import utc_now
+    from langchain_gemini_vision._core.clock import utc_now
 
     fake_server.batch_hold = True
     job = caption_images_batch(_images(tmp_path, 1), llm=llm)
@@ -221,7 +221,7 @@ def test_wait_without_timeout_stops_after_the_jobs_expiry_on_the_injected_clock(
 ) -> None:
     from datetime import timedelta
 
-    from langchain_gemini_vision._clock import utc_now
+    from langchain_gemini_vision._core.clock import utc_now
 
     fake_server.batch_hold = True
     created = utc_now()

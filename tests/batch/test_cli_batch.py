@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from langchain_gemini_vision import cli
+from langchain_gemini_vision.cli import _main as cli
 from langchain_gemini_vision.testing import FakeGeminiServer
 from langchain_gemini_vision.testing.samples import make_png
 

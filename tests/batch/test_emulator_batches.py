@@ -9,7 +9,7 @@ from datetime import timedelta
 import pytest
 from google.genai import errors, types
 
-from langchain_gemini_vision._clock import utc_now
+from langchain_gemini_vision._core.clock import utc_now
 from langchain_gemini_vision.testing import FakeGeminiServer, Reply
 
 MODEL = "gemini-3.5-flash"

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from langchain_gemini_vision import caption_images, detect_objects_many
 from langchain_gemini_vision.errors import ResponseParseError, UnsupportedMediaError
-from langchain_gemini_vision.many import acaption_images, adetect_objects_many
+from langchain_gemini_vision.image.many import acaption_images, adetect_objects_many
 from langchain_gemini_vision.testing import FakeGeminiServer, GenerateRequest, Reply
 
 from ._media import write_images

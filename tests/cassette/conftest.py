@@ -29,7 +29,7 @@ import time_machine
 import yaml
 from langchain_google_genai import ChatGoogleGenerativeAI
 
-from langchain_gemini_vision._client import build_llm
+from langchain_gemini_vision._core.client import build_llm
 from langchain_gemini_vision.testing import FakeGeminiServer
 from langchain_gemini_vision.testing.demo import DemoSamples, install_demo_world, write_samples
 

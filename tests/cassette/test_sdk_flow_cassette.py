@@ -7,7 +7,7 @@ import io
 import pytest
 from langchain_core.messages import HumanMessage
 
-from langchain_gemini_vision._client import genai_client
+from langchain_gemini_vision._core.client import genai_client
 from langchain_gemini_vision.testing import FakeGeminiServer
 from langchain_gemini_vision.testing.samples import make_png
 

@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from langchain_gemini_vision import _cli_commands as commands
-from langchain_gemini_vision._polling import PollPolicy
-from langchain_gemini_vision.cli import main
+from langchain_gemini_vision._core.polling import PollPolicy
+from langchain_gemini_vision.cli import _commands as commands
+from langchain_gemini_vision.cli._main import main
 from langchain_gemini_vision.testing import FakeGeminiServer
 from langchain_gemini_vision.testing.demo import SCENE_CAPTIONS, DemoSamples
 from langchain_gemini_vision.testing.samples import make_mp4

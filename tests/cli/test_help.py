@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from langchain_gemini_vision.cli import main
+from langchain_gemini_vision.cli._main import main
 
 COMMANDS = [
     ["caption"], ["detect"], ["transcribe"], ["youtube"], ["demo"],

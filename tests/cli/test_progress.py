@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import io
 
-from langchain_gemini_vision._cli_progress import Progress
+from langchain_gemini_vision.cli._progress import Progress
 from langchain_gemini_vision.types import GeminiFile
 
 from .conftest import TTY

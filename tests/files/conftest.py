@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from langchain_google_genai import ChatGoogleGenerativeAI
 
-from langchain_gemini_vision.files import GeminiFileManager
+from langchain_gemini_vision.files.manager import GeminiFileManager
 from langchain_gemini_vision.testing import FakeGeminiServer
 
 

@@ -13,7 +13,6 @@ from typing import Any
 
 import pytest
 
-from langchain_gemini_vision._media import PreparedMedia
 from langchain_gemini_vision.errors import (
     FileProcessingError,
     FileProcessingTimeout,
@@ -21,7 +20,9 @@ from langchain_gemini_vision.errors import (
     MediaTooLargeError,
     UnsupportedMediaError,
 )
-from langchain_gemini_vision.files import GeminiFileManager, routed_media
+from langchain_gemini_vision.files._routing import routed_media
+from langchain_gemini_vision.files.manager import GeminiFileManager
+from langchain_gemini_vision.media._prepare import PreparedMedia
 from langchain_gemini_vision.testing import FakeGeminiServer
 from langchain_gemini_vision.testing.samples import make_mp4
 

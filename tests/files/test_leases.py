@@ -18,10 +18,10 @@ import pytest
 from langchain_google_genai import ChatGoogleGenerativeAI
 
 from langchain_gemini_vision import GeminiFileManager, RetryPolicy
-from langchain_gemini_vision._file_cleanup import pending
-from langchain_gemini_vision._file_leases import LeaseTable
-from langchain_gemini_vision.cli import main
+from langchain_gemini_vision.cli._main import main
 from langchain_gemini_vision.document_loaders import GeminiFileLoader
+from langchain_gemini_vision.files._cleanup import pending
+from langchain_gemini_vision.files._leases import LeaseTable
 from langchain_gemini_vision.testing import FakeGeminiServer
 from langchain_gemini_vision.testing.samples import make_png
 from langchain_gemini_vision.types import GeminiFile

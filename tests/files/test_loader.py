@@ -11,7 +11,7 @@ from langchain_google_genai import ChatGoogleGenerativeAI
 from langchain_gemini_vision.document_loaders import GeminiFileLoader
 from langchain_gemini_vision.document_loaders.files import DEFAULT_PROMPTS, METADATA_KEYS
 from langchain_gemini_vision.errors import FileProcessingError, MediaAccessError
-from langchain_gemini_vision.files import GeminiFileManager
+from langchain_gemini_vision.files.manager import GeminiFileManager
 from langchain_gemini_vision.testing import FakeGeminiServer, GenerateRequest
 from langchain_gemini_vision.testing.samples import make_jpeg, make_mp4
 

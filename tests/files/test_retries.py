@@ -16,14 +16,15 @@ from pathlib import Path
 import pytest
 from langchain_google_genai import ChatGoogleGenerativeAI
 
-from langchain_gemini_vision._media import prepare_media
-from langchain_gemini_vision._retry import RetryPolicy, RetryStep, retry_step
+from langchain_gemini_vision._core.retry import RetryPolicy, RetryStep, retry_step
 from langchain_gemini_vision.errors import (
     ConfigurationError,
     GeminiVisionError,
     MediaAccessError,
 )
-from langchain_gemini_vision.files import GeminiFileManager, arouted_media, routed_media
+from langchain_gemini_vision.files._routing import arouted_media, routed_media
+from langchain_gemini_vision.files.manager import GeminiFileManager
+from langchain_gemini_vision.media._prepare import prepare_media
 from langchain_gemini_vision.testing import FakeGeminiServer
 from langchain_gemini_vision.testing.samples import make_mp4, make_png
 

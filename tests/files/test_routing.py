@@ -8,9 +8,10 @@ import pytest
 from langchain_core.messages import HumanMessage
 from langchain_google_genai import ChatGoogleGenerativeAI
 
-from langchain_gemini_vision._media import INLINE_LIMIT_BYTES, PreparedMedia, prepare_media
 from langchain_gemini_vision.errors import FileProcessingError, MediaAccessError
-from langchain_gemini_vision.files import GeminiFileManager, arouted_media, routed_media
+from langchain_gemini_vision.files._routing import arouted_media, routed_media
+from langchain_gemini_vision.files.manager import GeminiFileManager
+from langchain_gemini_vision.media._prepare import INLINE_LIMIT_BYTES, PreparedMedia, prepare_media
 from langchain_gemini_vision.testing import FakeGeminiServer
 from langchain_gemini_vision.testing.samples import make_mp4, make_png
 

@@ -14,10 +14,10 @@ from typing import Any
 import pytest
 from langchain_google_genai import ChatGoogleGenerativeAI
 
-from langchain_gemini_vision._client import build_llm
+from langchain_gemini_vision._core.client import build_llm
 from langchain_gemini_vision.document_loaders import GeminiFileLoader
 from langchain_gemini_vision.errors import ConfigurationError
-from langchain_gemini_vision.files import GeminiFileManager
+from langchain_gemini_vision.files.manager import GeminiFileManager
 from langchain_gemini_vision.testing import FakeGeminiServer
 from langchain_gemini_vision.testing.samples import make_jpeg
 

@@ -18,8 +18,8 @@ from pathlib import Path
 import pytest
 from langchain_google_genai import ChatGoogleGenerativeAI
 
-from langchain_gemini_vision._file_index import INDEX_FILE
-from langchain_gemini_vision.files import GeminiFileManager
+from langchain_gemini_vision.files._index import INDEX_FILE
+from langchain_gemini_vision.files.manager import GeminiFileManager
 from langchain_gemini_vision.testing import FakeGeminiServer
 from langchain_gemini_vision.testing.samples import make_mp4
 

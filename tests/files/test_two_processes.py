@@ -7,7 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from langchain_gemini_vision._file_index import FileIndex
+from langchain_gemini_vision.files._index import FileIndex
 from langchain_gemini_vision.testing import FakeGeminiServer
 from langchain_gemini_vision.testing.samples import make_png
 

@@ -17,7 +17,7 @@ from langchain_gemini_vision.errors import (
     MediaTooLargeError,
     UnsupportedMediaError,
 )
-from langchain_gemini_vision.files import GeminiFileManager
+from langchain_gemini_vision.files.manager import GeminiFileManager
 from langchain_gemini_vision.testing import FakeGeminiServer
 from langchain_gemini_vision.testing.samples import make_jpeg, make_mp4, make_png
 

@@ -7,14 +7,14 @@ from pathlib import Path
 import pytest
 from langchain_google_genai import ChatGoogleGenerativeAI
 
-from langchain_gemini_vision._polling import PollPolicy
+from langchain_gemini_vision._core.polling import PollPolicy
 from langchain_gemini_vision.errors import (
     FileProcessingError,
     FileProcessingTimeout,
     InvalidRequestError,
     MediaAccessError,
 )
-from langchain_gemini_vision.files import GeminiFileManager
+from langchain_gemini_vision.files.manager import GeminiFileManager
 from langchain_gemini_vision.testing import FakeGeminiServer
 from langchain_gemini_vision.testing.samples import make_mp4
 

@@ -12,9 +12,9 @@ from langchain_gemini_vision import (
     acaption_image,
     caption_image,
 )
-from langchain_gemini_vision._imaging import check_inline_total
-from langchain_gemini_vision._media import PreparedMedia
-from langchain_gemini_vision.captioning import STYLE_PROMPTS, as_image_list, caption_prompt
+from langchain_gemini_vision.image._imaging import check_inline_total
+from langchain_gemini_vision.image.captioning import STYLE_PROMPTS, as_image_list, caption_prompt
+from langchain_gemini_vision.media._prepare import PreparedMedia
 from langchain_gemini_vision.testing import FakeGeminiServer
 from langchain_gemini_vision.testing.samples import make_jpeg, make_png
 

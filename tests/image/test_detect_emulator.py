@@ -21,7 +21,7 @@ from langchain_gemini_vision import (
     adetect_objects,
     detect_objects,
 )
-from langchain_gemini_vision._media import MediaPolicy
+from langchain_gemini_vision.media._prepare import MediaPolicy
 from langchain_gemini_vision.testing import FakeGeminiServer, GenerateRequest
 from langchain_gemini_vision.testing.samples import make_jpeg
 

@@ -8,12 +8,12 @@ import json
 import pytest
 from PIL import Image
 
-from langchain_gemini_vision._image_tokens import estimate_image_tokens, model_generation
-from langchain_gemini_vision._media import prepare_media
-from langchain_gemini_vision.annotate import PALETTE, annotate_image
-from langchain_gemini_vision.detection import parse_detections
 from langchain_gemini_vision.errors import InvalidRequestError
-from langchain_gemini_vision.geometry import mask_from_polygon
+from langchain_gemini_vision.image._tokens import estimate_image_tokens, model_generation
+from langchain_gemini_vision.image.annotate import PALETTE, annotate_image
+from langchain_gemini_vision.image.detection import parse_detections
+from langchain_gemini_vision.image.geometry import mask_from_polygon
+from langchain_gemini_vision.media._prepare import prepare_media
 from langchain_gemini_vision.testing.samples import make_jpeg
 from langchain_gemini_vision.types import BoundingBox, Detection, DetectionResult
 
@@ -146,7 +146,7 @@ def test_boxes_scale_to_a_resized_copy() -> None:
 
 
 def test_labels_of_boxes_sharing_a_corner_do_not_hide_each_other() -> None:
-    from langchain_gemini_vision.annotate import _tag_position
+    from langchain_gemini_vision.image.annotate import _tag_position
 
     placed: list[tuple[int, int, int, int]] = []
     for _ in range(3):

@@ -17,7 +17,7 @@ from langchain_tests.unit_tests import ToolsUnitTests
 from PIL import Image
 
 from langchain_gemini_vision import caption_image, detect_objects
-from langchain_gemini_vision._client import build_llm
+from langchain_gemini_vision._core.client import build_llm
 from langchain_gemini_vision.errors import AuthenticationError
 from langchain_gemini_vision.testing import FakeGeminiServer
 from langchain_gemini_vision.testing.samples import make_jpeg

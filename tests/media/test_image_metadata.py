@@ -11,10 +11,10 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from langchain_gemini_vision import _images
-from langchain_gemini_vision._images import display_size, normalise_image
-from langchain_gemini_vision._media import prepare_media
 from langchain_gemini_vision.errors import MediaTooLargeError
+from langchain_gemini_vision.media import _images
+from langchain_gemini_vision.media._images import display_size, normalise_image
+from langchain_gemini_vision.media._prepare import prepare_media
 
 
 def _chunk(kind: bytes, data: bytes) -> bytes:

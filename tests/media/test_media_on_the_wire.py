@@ -8,7 +8,7 @@ from pathlib import Path
 from langchain_core.messages import HumanMessage
 from PIL import Image
 
-from langchain_gemini_vision._media import prepare_media
+from langchain_gemini_vision.media._prepare import prepare_media
 from langchain_gemini_vision.testing import FakeGeminiServer
 from langchain_gemini_vision.testing.samples import make_jpeg, make_mp4, make_png
 

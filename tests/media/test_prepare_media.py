@@ -13,19 +13,19 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from langchain_gemini_vision._media import (
+from langchain_gemini_vision.errors import (
+    InvalidYouTubeURLError,
+    MediaAccessError,
+    MediaTooLargeError,
+    UnsupportedMediaError,
+)
+from langchain_gemini_vision.media._prepare import (
     GEMINI_FILES_PREFIX,
     MediaPolicy,
     RefKind,
     classify,
     fits_inline,
     prepare_media,
-)
-from langchain_gemini_vision.errors import (
-    InvalidYouTubeURLError,
-    MediaAccessError,
-    MediaTooLargeError,
-    UnsupportedMediaError,
 )
 from langchain_gemini_vision.testing.samples import make_jpeg, make_mp4, make_png
 from langchain_gemini_vision.types import GeminiFile

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from langchain_gemini_vision._transcript_parsing import (
+from langchain_gemini_vision.errors import ResponseParseError
+from langchain_gemini_vision.video._transcript_parsing import (
     parse_chapters_answer,
     parse_transcript_answer,
 )
-from langchain_gemini_vision.errors import ResponseParseError
 from tests.parsing.corpus import BLANK_ANSWERS, CHAPTER_SHAPES, TRANSCRIPT_SHAPES, Shape
 
 FAMILIES = {shape.family for shape in TRANSCRIPT_SHAPES}

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from langchain_gemini_vision._clock_mix import normalise_mixed_clock
-from langchain_gemini_vision._windows import RawSegment
+from langchain_gemini_vision.video._clock_mix import normalise_mixed_clock
+from langchain_gemini_vision.video._windows import RawSegment
 
 
 def _segs(*starts: float) -> list[RawSegment]:

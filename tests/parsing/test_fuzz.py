@@ -13,18 +13,18 @@ from typing import Any
 from hypothesis import given
 from hypothesis import strategies as st
 
-from langchain_gemini_vision._parsing import extract_json
-from langchain_gemini_vision._timestamps import (
+from langchain_gemini_vision._core.parsing import extract_json
+from langchain_gemini_vision._core.timestamps import (
     find_inline_times,
     find_leading_range,
     parse_time_range,
     parse_timestamp,
 )
-from langchain_gemini_vision._transcript_parsing import (
+from langchain_gemini_vision.errors import GeminiVisionError, ResponseParseError
+from langchain_gemini_vision.video._transcript_parsing import (
     parse_chapters_answer,
     parse_transcript_answer,
 )
-from langchain_gemini_vision.errors import GeminiVisionError, ResponseParseError
 
 # Text a model could plausibly emit, biased towards the characters the parsers care about.
 _NOISY = st.text(

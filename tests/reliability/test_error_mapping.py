@@ -32,7 +32,7 @@ from langchain_gemini_vision import (
     RequestTimeoutError,
     ServiceUnavailableError,
 )
-from langchain_gemini_vision._error_mapping import CallContext, map_error, redact
+from langchain_gemini_vision._core.error_mapping import CallContext, map_error, redact
 from langchain_gemini_vision.tools import GeminiImageCaptionTool
 from tests._offline import offline_llm
 

@@ -29,10 +29,10 @@ from langchain_gemini_vision import (
     summarize_youtube,
     transcribe_video,
 )
-from langchain_gemini_vision._client import build_llm
-from langchain_gemini_vision._media import MediaPolicy, aprepare_media, prepare_media
-from langchain_gemini_vision._polling import PollPolicy
-from langchain_gemini_vision.files import GeminiFileManager
+from langchain_gemini_vision._core.client import build_llm
+from langchain_gemini_vision._core.polling import PollPolicy
+from langchain_gemini_vision.files.manager import GeminiFileManager
+from langchain_gemini_vision.media._prepare import MediaPolicy, aprepare_media, prepare_media
 from langchain_gemini_vision.testing import FakeGeminiServer
 from langchain_gemini_vision.testing.samples import make_mp4, make_png
 from tests._video_support import deletes, upload_starts

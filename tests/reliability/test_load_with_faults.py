@@ -21,7 +21,7 @@ from langchain_gemini_vision import (
     acaption_image,
     generation_retries,
 )
-from langchain_gemini_vision.files import GeminiFileManager
+from langchain_gemini_vision.files.manager import GeminiFileManager
 from langchain_gemini_vision.testing import FakeGeminiServer
 from langchain_gemini_vision.testing.samples import make_png
 from tests.files.conftest import FakeTime

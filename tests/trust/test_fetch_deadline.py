@@ -18,14 +18,14 @@ from pathlib import Path
 import pytest
 import trustme
 
-from langchain_gemini_vision import _fetch
-from langchain_gemini_vision._fetch import FetchLimits, fetch_url
-from langchain_gemini_vision._media import MediaPolicy, prepare_media
 from langchain_gemini_vision.errors import (
     ConnectionLostError,
     MediaAccessError,
     RequestTimeoutError,
 )
+from langchain_gemini_vision.media import _fetch
+from langchain_gemini_vision.media._fetch import FetchLimits, fetch_url
+from langchain_gemini_vision.media._prepare import MediaPolicy, prepare_media
 from langchain_gemini_vision.testing.samples import make_png
 from tests.media.test_prepare_media import _Handler
 

@@ -13,16 +13,17 @@ from pathlib import Path
 
 import pytest
 
-from langchain_gemini_vision import _safe_open
-from langchain_gemini_vision._file_source import open_source
-from langchain_gemini_vision._media import MediaPolicy, _read_path, prepare_media
-from langchain_gemini_vision._video_source import local_duration, prepare_video
 from langchain_gemini_vision.errors import MediaAccessError
-from langchain_gemini_vision.files import GeminiFileManager, routed_media
+from langchain_gemini_vision.files._routing import routed_media
+from langchain_gemini_vision.files._source import open_source
+from langchain_gemini_vision.files.manager import GeminiFileManager
+from langchain_gemini_vision.media import _safe_open
+from langchain_gemini_vision.media._prepare import MediaPolicy, _read_path, prepare_media
 from langchain_gemini_vision.testing import FakeGeminiServer
 from langchain_gemini_vision.testing.samples import make_mp4, make_png
 from langchain_gemini_vision.toolkit import GeminiVisionToolkit
 from langchain_gemini_vision.tools import GeminiImageCaptionTool
+from langchain_gemini_vision.video._source import local_duration, prepare_video
 from tests._offline import offline_llm
 
 from ._slow_servers import background

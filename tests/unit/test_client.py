@@ -4,7 +4,7 @@ import sys
 
 import pytest
 
-from langchain_gemini_vision._client import DEFAULT_MODEL, build_llm, resolve_llm
+from langchain_gemini_vision._core.client import DEFAULT_MODEL, build_llm, resolve_llm
 from langchain_gemini_vision.errors import ConfigurationError
 
 

@@ -10,8 +10,8 @@ from typing import Any
 import pytest
 from PIL import Image
 
-from langchain_gemini_vision._media import ImageGeometry, prepare_media
-from langchain_gemini_vision.detection import (
+from langchain_gemini_vision.errors import InvalidRequestError, ResponseParseError
+from langchain_gemini_vision.image.detection import (
     build_detection_request,
     default_label_for,
     detection_prompt,
@@ -19,7 +19,7 @@ from langchain_gemini_vision.detection import (
     normalise_target,
     parse_detections,
 )
-from langchain_gemini_vision.errors import InvalidRequestError, ResponseParseError
+from langchain_gemini_vision.media._prepare import ImageGeometry, prepare_media
 from langchain_gemini_vision.testing.samples import make_jpeg, make_png
 
 SPRINKLES = [

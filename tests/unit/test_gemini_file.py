@@ -11,14 +11,14 @@ from pathlib import Path
 import pytest
 from google.genai import types as genai_types
 
-from langchain_gemini_vision._file_index import FileIndex, default_cache_dir
-from langchain_gemini_vision._media import PreparedMedia
-from langchain_gemini_vision._response import ModelReply
+from langchain_gemini_vision._core.response import ModelReply
 from langchain_gemini_vision.document_loaders.files import (
     METADATA_KEYS,
     _to_document,
     expand_sources,
 )
+from langchain_gemini_vision.files._index import FileIndex, default_cache_dir
+from langchain_gemini_vision.media._prepare import PreparedMedia
 from langchain_gemini_vision.types import GeminiFile, TokenUsage
 
 HEX = hashlib.sha256(b"hello").hexdigest()

@@ -9,8 +9,7 @@ import math
 import pytest
 from PIL import Image
 
-from langchain_gemini_vision._media import ImageGeometry
-from langchain_gemini_vision.geometry import (
+from langchain_gemini_vision.image.geometry import (
     box_from_gemini,
     box_to_gemini,
     display_size,
@@ -20,6 +19,7 @@ from langchain_gemini_vision.geometry import (
     mask_from_probability_png,
     polygon_to_pixels,
 )
+from langchain_gemini_vision.media._prepare import ImageGeometry
 from langchain_gemini_vision.types import BoundingBox
 
 

@@ -8,10 +8,8 @@ from typing import Any
 
 import pytest
 
-from langchain_gemini_vision._poll_schedule import (
-    ProcessingRates,
-)
-from langchain_gemini_vision._polling import (
+from langchain_gemini_vision._core.poll_schedule import ProcessingRates
+from langchain_gemini_vision._core.polling import (
     PollLoop,
     PollPolicy,
     is_transient,

@@ -1,7 +1,7 @@
 import pytest
 
-from langchain_gemini_vision._ebml import doc_type
-from langchain_gemini_vision._sniff import sniff_mime
+from langchain_gemini_vision.media._ebml import doc_type
+from langchain_gemini_vision.media._sniff import sniff_mime
 from langchain_gemini_vision.testing.samples import make_jpeg, make_mp4, make_png
 from tests._webm_support import make_webm
 

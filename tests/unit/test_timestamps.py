@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from langchain_gemini_vision._timestamps import (
+from langchain_gemini_vision._core.timestamps import (
     duration_string,
     find_leading_range,
     parse_duration_string,

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from langchain_gemini_vision._video_probe import probe_duration
+from langchain_gemini_vision.media._video_probe import probe_duration
 from langchain_gemini_vision.testing.samples import make_mp4
 from tests._webm_support import UNKNOWN_SIZE, ebml, make_webm
 

@@ -6,7 +6,7 @@ import itertools
 
 import pytest
 
-from langchain_gemini_vision._windows import (
+from langchain_gemini_vision.video._windows import (
     RawSegment,
     Window,
     choose_clock,

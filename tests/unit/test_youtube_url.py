@@ -6,9 +6,9 @@ import logging
 
 import pytest
 
-from langchain_gemini_vision._youtube_url import deep_link, is_youtube_url, parse_youtube_url
 from langchain_gemini_vision.errors import InvalidYouTubeURLError
-from langchain_gemini_vision.youtube import build_summary_request
+from langchain_gemini_vision.media._youtube_url import deep_link, is_youtube_url, parse_youtube_url
+from langchain_gemini_vision.video.youtube import build_summary_request
 
 ID = "dQw4w9WgXcQ"
 CANONICAL = f"https://www.youtube.com/watch?v={ID}"
@@ -121,7 +121,7 @@ def test_refuses_with_accepted_forms(url: str, reason: str) -> None:
 def test_an_unreadable_start_time_is_ignored_with_a_warning(
     bad: str, caplog: pytest.LogCaptureFixture
 ) -> None:
-    with caplog.at_level(logging.WARNING, logger="langchain_gemini_vision._youtube_url"):
+    with caplog.at_level(logging.WARNING, logger="langchain_gemini_vision.media._youtube_url"):
         ref = parse_youtube_url(f"https://www.youtube.com/watch?v={ID}&t={bad}")
     assert ref.canonical_url == CANONICAL
     assert ref.start_s is None

@@ -47,8 +47,8 @@ from langchain_gemini_vision.document_loaders import (
 )
 from langchain_gemini_vision.testing.samples import make_mp4, make_png
 from langchain_gemini_vision.tools import GeminiImageCaptionTool
-from langchain_gemini_vision.transcription import make_options
 from langchain_gemini_vision.types import DetectionResult
+from langchain_gemini_vision.video.transcription import make_options
 
 from .._offline import offline_llm
 

@@ -19,13 +19,13 @@ import pydantic
 
 import langchain_gemini_vision as pkg
 from langchain_gemini_vision import GeminiFileManager, PollPolicy, document_loaders, tools
-from langchain_gemini_vision._video_options import CLIP_OPTIONS, make_clip_options
 from langchain_gemini_vision.batch import caption_request
 from langchain_gemini_vision.batch._submit import SUBMIT_OPTIONS
-from langchain_gemini_vision.many import CAPTION_OPTIONS, DETECT_OPTIONS
-from langchain_gemini_vision.transcription import TRANSCRIBE_OPTIONS, make_options
+from langchain_gemini_vision.image.many import CAPTION_OPTIONS, DETECT_OPTIONS
 from langchain_gemini_vision.types import BoundingBox, Detection, DetectionResult
 from langchain_gemini_vision.usage import ModelPrice
+from langchain_gemini_vision.video._options import CLIP_OPTIONS, make_clip_options
+from langchain_gemini_vision.video.transcription import TRANSCRIBE_OPTIONS, make_options
 
 YOUTUBE = "https://www.youtube.com/watch?v=dQw4w9WgXcQ"
 SUMMARY_OPTIONS = CLIP_OPTIONS - {"keep_upload"}

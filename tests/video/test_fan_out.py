@@ -7,7 +7,7 @@ import threading
 
 import pytest
 
-from langchain_gemini_vision._fan_out import afan_out, fan_out
+from langchain_gemini_vision._core.fan_out import afan_out, fan_out
 
 
 class Tracker:

@@ -13,9 +13,9 @@ from langchain_gemini_vision import (
     atranscribe_video,
     transcribe_video,
 )
-from langchain_gemini_vision._polling import PollPolicy
+from langchain_gemini_vision._core.polling import PollPolicy
 from langchain_gemini_vision.document_loaders import GeminiVideoTranscriptLoader
-from langchain_gemini_vision.files import GeminiFileManager
+from langchain_gemini_vision.files.manager import GeminiFileManager
 from langchain_gemini_vision.testing import FakeGeminiServer
 from langchain_gemini_vision.testing.samples import make_mp4
 from tests._video_support import deletes, upload_starts

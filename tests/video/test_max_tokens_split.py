@@ -9,12 +9,12 @@ import pytest
 from langchain_google_genai import ChatGoogleGenerativeAI
 
 from langchain_gemini_vision import atranscribe_video, transcribe_video
-from langchain_gemini_vision._windows import plan_windows
-from langchain_gemini_vision.files import GeminiFileManager
+from langchain_gemini_vision.files.manager import GeminiFileManager
 from langchain_gemini_vision.testing import FakeGeminiServer, GenerateRequest, Reply
 from langchain_gemini_vision.testing.samples import make_mp4
-from langchain_gemini_vision.transcription import WindowProgress
 from langchain_gemini_vision.types import Transcript, format_timestamp
+from langchain_gemini_vision.video._windows import plan_windows
+from langchain_gemini_vision.video.transcription import WindowProgress
 from tests._video_support import offsets
 
 CUT = Reply(text='{"segments": [{"start": "0:00:01", "text": "Cut', finish_reason="MAX_TOKENS")

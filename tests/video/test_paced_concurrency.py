@@ -8,8 +8,8 @@ from typing import Any
 from langchain_core.rate_limiters import InMemoryRateLimiter
 
 from langchain_gemini_vision import transcribe_video
-from langchain_gemini_vision._fan_out import MAX_PACED_IN_FLIGHT, concurrency_for
-from langchain_gemini_vision.files import GeminiFileManager
+from langchain_gemini_vision._core.fan_out import MAX_PACED_IN_FLIGHT, concurrency_for
+from langchain_gemini_vision.files.manager import GeminiFileManager
 from langchain_gemini_vision.testing import FakeGeminiServer, GenerateRequest
 
 WINDOWS = 6

@@ -17,10 +17,10 @@ from langchain_gemini_vision.errors import (
     ResponseParseError,
     UnsupportedMediaError,
 )
-from langchain_gemini_vision.files import GeminiFileManager
+from langchain_gemini_vision.files.manager import GeminiFileManager
 from langchain_gemini_vision.testing import FakeGeminiServer, GenerateRequest
 from langchain_gemini_vision.testing.samples import make_jpeg, make_mp4
-from langchain_gemini_vision.transcription import WindowProgress
+from langchain_gemini_vision.video.transcription import WindowProgress
 from tests._video_support import offsets, upload_starts
 
 # Real-style answer: fenced JSON, mixed timestamp styles, a reversed range and one segment

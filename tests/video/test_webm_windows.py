@@ -8,7 +8,7 @@ from pathlib import Path
 from langchain_google_genai import ChatGoogleGenerativeAI
 
 from langchain_gemini_vision import transcribe_video
-from langchain_gemini_vision.files import GeminiFileManager
+from langchain_gemini_vision.files.manager import GeminiFileManager
 from langchain_gemini_vision.testing import FakeGeminiServer, GenerateRequest
 from tests._video_support import UPLOAD_SIZE, offsets, upload_starts
 from tests._webm_support import make_webm

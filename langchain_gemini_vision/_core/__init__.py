@@ -1,0 +1,1 @@
+"""Shared plumbing: client, clock, response, lenient JSON, timestamps, retry, polling."""

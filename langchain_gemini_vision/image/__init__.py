@@ -1,0 +1,1 @@
+"""Image capabilities: captioning, object detection, annotation, geometry, tokens."""

@@ -1,0 +1,1 @@
+"""Video capabilities: transcription, windows, transcript parsing, Q&A, YouTube."""

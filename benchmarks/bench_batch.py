@@ -27,6 +27,7 @@ import tempfile
 import time
 from collections import Counter
 from pathlib import Path
+from typing import Any
 
 from PIL import Image
 
@@ -106,14 +107,12 @@ def kind(method: str, path: str, query: dict[str, str]) -> str:
     return f"{method} {path.split('/')[2] if path.count('/') > 1 else path}"
 
 
-def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--count", type=int, default=10_000, help="captions in the job")
-    args = parser.parse_args()
+def measure(count: int) -> dict[str, object]:
+    """Run the whole job in a child client; its report plus media size, requests and leftovers."""
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp) / "images"
         folder.mkdir()
-        for i in range(args.count):
+        for i in range(count):
             (folder / f"img-{i:05d}.png").write_bytes(photo_like_png(i))
         media_mb = sum(p.stat().st_size for p in folder.iterdir()) / 1e6
         with FakeGeminiServer() as server:
@@ -124,11 +123,20 @@ def main() -> int:
                 capture_output=True, text=True, check=False,
             )  # fmt: skip
             if proc.returncode != 0:
-                print(proc.stderr, file=sys.stderr)
-                return 2
+                raise RuntimeError(f"batch benchmark client failed:\n{proc.stderr}")
             report = json.loads(proc.stdout.strip().splitlines()[-1])
-            requests = Counter(kind(r.method, r.path, r.query) for r in server.requests)
-            left = len(server.files)
+            report["media_mb"] = media_mb
+            report["requests"] = Counter(kind(r.method, r.path, r.query) for r in server.requests)
+            report["left"] = len(server.files)
+    return report
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--count", type=int, default=10_000, help="captions in the job")
+    args = parser.parse_args()
+    report: dict[str, Any] = measure(args.count)
+    media_mb, requests, left = report["media_mb"], report["requests"], report["left"]
     over = report["peak_mb"] - report["baseline_mb"]
     client_s = report["build_upload_submit_s"] + report["collect_s"]
     print(f"items: {report['items']} ({media_mb:.1f} MB of PNG on disk), succeeded {report['ok']}, "

@@ -25,6 +25,7 @@ import bench_memory  # noqa: E402
 import rows_concurrency  # noqa: E402
 import rows_files  # noqa: E402
 import rows_image  # noqa: E402
+import rows_scale  # noqa: E402
 import rows_video  # noqa: E402
 from _harness import Row, print_table, write_report  # noqa: E402
 
@@ -51,6 +52,7 @@ SECTIONS: list[tuple[str, Callable[[bool], list[Row]]]] = [
     ("files", rows_files.rows),
     ("video", rows_video.rows),
     ("memory", memory_rows),
+    ("scale", rows_scale.rows),
 ]
 
 

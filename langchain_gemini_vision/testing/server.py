@@ -4,10 +4,10 @@ The server speaks the wire format of the live API (see GEMINI-FACTS): resumable 
 API state machine, generateContent / streamGenerateContent with the real validation and error
 bodies, plus scripting (rules), fault injection and a request log.
 
-This module holds the public class: lifecycle, configuration, clients, the request log and the
-dispatch of each HTTP request (drops, faults, authentication, routing). The rest of its public API
-comes from mixins: ``_scripting`` (rules, faults, drops), ``_file_api`` (file helpers and File API
-endpoints) and ``_generate_api`` (model endpoints).
+This module holds the public class: configuration, the request log and the dispatch of each HTTP
+request (drops, faults, authentication, routing). The rest of its public API comes from mixins:
+``_serving`` (lifecycle, URL, clients), ``_scripting`` (rules, faults, drops), ``_file_api`` (file
+helpers and File API endpoints) and ``_generate_api`` (model endpoints).
 
 Example:
     >>> with FakeGeminiServer(processing_polls=1) as server:          # doctest: +SKIP
@@ -19,8 +19,6 @@ Example:
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import json
 import logging
 import re
@@ -29,8 +27,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
-from types import TracebackType
-from typing import TYPE_CHECKING, Any
+from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
 from langchain_gemini_vision._core.clock import utc_now
@@ -45,10 +42,7 @@ from langchain_gemini_vision.testing._generate_api import GENERATE_METHODS, Gene
 from langchain_gemini_vision.testing._http import Handler, HTTPServer, Response
 from langchain_gemini_vision.testing._rules import GenerateRequest, Reply, Rule
 from langchain_gemini_vision.testing._scripting import ScriptingMixin
-
-if TYPE_CHECKING:
-    from google import genai
-    from langchain_google_genai import ChatGoogleGenerativeAI
+from langchain_gemini_vision.testing._serving import ServingMixin
 
 # FileRecord, UploadSession and Reply appear in FakeGeminiServer's API and were importable from
 # here before the File API and generateContent code moved out; they still are.
@@ -103,7 +97,7 @@ class RecordedRequest:
 
 
 class FakeGeminiServer(
-    ScriptingMixin, FileApiMixin, GenerateApiMixin, BatchApiMixin, CacheApiMixin
+    ServingMixin, ScriptingMixin, FileApiMixin, GenerateApiMixin, BatchApiMixin, CacheApiMixin
 ):
     """A local, threaded Gemini API on ``127.0.0.1`` with a random port.
 
@@ -178,115 +172,6 @@ class FakeGeminiServer(
         # Clients and models made by client()/llm(): a genai.Client closes its connection pool
         # when garbage-collected, so `server.client().files.upload(...)` would fail mid-call.
         self._owned: list[Any] = []
-
-    # ================================================================== lifecycle
-
-    def start(self) -> FakeGeminiServer:
-        """Bind a random port on 127.0.0.1 and serve in a daemon thread (no-op if running)."""
-        if self._httpd is None:
-            self._httpd = HTTPServer(self)
-            self._thread = threading.Thread(
-                target=self._httpd.serve_forever,
-                kwargs={"poll_interval": 0.05},
-                name=f"FakeGeminiServer:{self.port}",
-                daemon=True,
-            )
-            self._thread.start()
-        return self
-
-    def stop(self) -> None:
-        """Stop serving and close open connections (idempotent)."""
-        httpd, self._httpd = self._httpd, None
-        if httpd is None:
-            return
-        httpd.shutdown()
-        httpd.close_connections()
-        httpd.server_close()
-        if self._thread is not None:
-            self._thread.join(timeout=5)
-            self._thread = None
-        owned, self._owned = self._owned, []
-        for obj in owned:
-            closer = getattr(obj, "close", None)
-            if callable(closer):
-                with contextlib.suppress(Exception):
-                    closer()
-
-    def __enter__(self) -> FakeGeminiServer:
-        return self.start()
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.stop()
-
-    async def __aenter__(self) -> FakeGeminiServer:
-        return self.start()
-
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        # shutdown() waits for the serve loop; keep the event loop free meanwhile.
-        await asyncio.to_thread(self.stop)
-
-    @property
-    def port(self) -> int:
-        """The bound port (the server must be started)."""
-        if self._httpd is None:
-            raise RuntimeError("FakeGeminiServer is not running: call start() or use `with`.")
-        return int(self._httpd.server_address[1])
-
-    @property
-    def url(self) -> str:
-        """Base URL, e.g. ``http://127.0.0.1:54321`` (the server must be started)."""
-        return f"http://127.0.0.1:{self.port}"
-
-    # ================================================================== clients
-
-    def llm(self, **kwargs: Any) -> ChatGoogleGenerativeAI:
-        """A ``ChatGoogleGenerativeAI`` pointed at this server (v1beta, this key).
-
-        The server keeps a reference until ``stop()``, so ``server.llm().client`` stays usable.
-
-        Args:
-            **kwargs: Passed to ``build_llm`` / ``ChatGoogleGenerativeAI``. Defaults:
-                ``model=model_version`` (or gemini-3.5-flash), ``max_retries=2`` (one retry),
-                ``timeout=30``.
-        """
-        from langchain_gemini_vision._core.client import DEFAULT_MODEL, build_llm
-
-        model = kwargs.pop("model", None) or self.model_version or DEFAULT_MODEL
-        kwargs.setdefault("max_retries", 2)
-        kwargs.setdefault("timeout", 30)
-        llm = build_llm(model=model, api_key=self.api_key, base_url=self.url, **kwargs)
-        with self._lock:
-            self._owned.append(llm)
-        return llm
-
-    def client(self, **http_options: Any) -> genai.Client:
-        """A raw ``google.genai.Client`` for this server (v1beta).
-
-        The server keeps a reference and closes the client at ``stop()`` (a ``genai.Client``
-        closes itself when garbage-collected, which would break ``server.client().files...``).
-
-        Args:
-            **http_options: Extra ``google.genai.types.HttpOptions`` fields (e.g. ``timeout``,
-                ``retry_options``).
-        """
-        from google import genai
-        from google.genai import types
-
-        options = types.HttpOptions(base_url=self.url, api_version="v1beta", **http_options)
-        client = genai.Client(api_key=self.api_key, http_options=options)
-        with self._lock:
-            self._owned.append(client)
-        return client
 
     # ================================================================== log
 

@@ -1,171 +1,29 @@
-"""File API records of the fake server: the stored resource and an upload in progress."""
+"""File API store of the fake server: files, upload sessions and the PROCESSING state machine.
+
+The resumable upload protocol that fills the store is inherited from ``_uploads``. The records
+themselves (``FileRecord``, ``UploadSession``, their limits and id helpers) live in
+``_file_records``; they are re-exported here (``X as X``) so existing ``_files`` imports keep
+working.
+"""
 
 from __future__ import annotations
 
 import base64
-import hashlib
-import re
-import secrets
-import string
 import threading
-from collections.abc import Iterable
-from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any, Protocol
 
 from langchain_gemini_vision.testing import _wire
-
-#: Files are kept 48 hours (vision guide).
-FILE_TTL = timedelta(hours=48)
-#: The chunk granularity the live upload server advertises; non-final chunks must be multiples.
-CHUNK_GRANULARITY = 8 * 1024 * 1024
-#: File API limit per file.
-MAX_FILE_BYTES = 2 * 1024**3
-
-_ID_ALPHABET = string.ascii_lowercase + string.digits
-#: Without a configured duration, a video's length is estimated from its size at this bitrate.
-_ESTIMATED_VIDEO_BYTES_PER_S = 250_000
-
-
-def new_file_id() -> str:
-    """Twelve characters of ``[a-z0-9]``, the shape of real file ids."""
-    return "".join(secrets.choice(_ID_ALPHABET) for _ in range(12))
-
-
-def estimate_video_duration(size_bytes: int) -> float:
-    """A plausible duration (whole seconds, at least 1) for a video of ``size_bytes``."""
-    return float(max(1, round(size_bytes / _ESTIMATED_VIDEO_BYTES_PER_S)))
-
-
-@dataclass
-class FileRecord:
-    """One file as the fake File API stores it. Mutate only through the server's methods.
-
-    Attributes:
-        name: ``files/<id>``.
-        mime_type: MIME type given at upload.
-        size_bytes: Size in bytes.
-        sha256_hex: Lowercase hex SHA-256 of the content.
-        create_time: Creation time (UTC).
-        update_time: Last state change (UTC).
-        expiration_time: When the file disappears (create + 48 h unless seeded otherwise).
-        state: ``PROCESSING``, ``ACTIVE``, ``FAILED`` or ``STATE_UNSPECIFIED``.
-        display_name: Optional display name; omitted from JSON when None.
-        video_duration_s: Reported as ``videoMetadata.videoDuration`` once a video is ACTIVE.
-        error_code: ``error.code`` when FAILED (a google.rpc code; 3 = INVALID_ARGUMENT).
-        error_message: ``error.message`` when FAILED.
-        head: The first bytes of the content (up to the server's ``keep_bytes_up_to``).
-        foreign: True after ``mark_foreign``: the file answers 403 like another project's file.
-        source: Always ``UPLOADED`` for uploads.
-        polls_remaining: GETs that still answer PROCESSING before the pending transition.
-        ready_at: Earliest time the pending transition may happen.
-        final_state: State reached when processing ends (``ACTIVE`` or ``FAILED``).
-        final_error: ``error.message`` used if ``final_state`` is FAILED.
-        nanos: Extra nanosecond digits of ``expirationTime`` (the API emits 9 fraction digits).
-    """
-
-    name: str
-    mime_type: str
-    size_bytes: int
-    sha256_hex: str
-    create_time: datetime
-    update_time: datetime
-    expiration_time: datetime
-    state: str = "ACTIVE"
-    display_name: str | None = None
-    video_duration_s: float | None = None
-    error_code: int = 3
-    error_message: str | None = None
-    head: bytes = b""
-    foreign: bool = False
-    source: str = "UPLOADED"
-    polls_remaining: int | None = None
-    ready_at: datetime | None = None
-    final_state: str | None = None
-    final_error: str | None = None
-    nanos: int = field(default_factory=lambda: secrets.randbelow(1000))
-
-    @property
-    def id(self) -> str:
-        """The bare id (after ``files/``)."""
-        return self.name.split("/", 1)[-1]
-
-    @property
-    def uri(self) -> str:
-        """The ``uri`` clients see (the public googleapis host)."""
-        return _wire.file_uri(self.name)
-
-    @property
-    def is_video(self) -> bool:
-        """True for ``video/*`` MIME types."""
-        return self.mime_type.startswith("video/")
-
-    def to_json(self) -> dict[str, Any]:
-        """The File resource in the live API's field order (unset fields left out)."""
-        out: dict[str, Any] = {"name": self.name}
-        if self.display_name is not None:
-            out["displayName"] = self.display_name
-        out["mimeType"] = self.mime_type
-        out["sizeBytes"] = str(self.size_bytes)  # int64 travels as a JSON string
-        out["createTime"] = _wire.format_time(self.create_time)
-        out["updateTime"] = _wire.format_time(self.update_time)
-        out["expirationTime"] = _wire.format_time_nanos(self.expiration_time, self.nanos)
-        out["sha256Hash"] = _wire.sha256_hash_field(self.sha256_hex)
-        out["uri"] = self.uri
-        out["state"] = self.state
-        out["source"] = self.source
-        if self.is_video and self.state == "ACTIVE":
-            duration = self.video_duration_s
-            if duration is None:
-                duration = estimate_video_duration(self.size_bytes)
-            out["videoMetadata"] = {"videoDuration": _wire.format_duration(duration)}
-        if self.state == "FAILED":
-            error: dict[str, Any] = {"code": self.error_code}
-            if self.error_message:
-                error["message"] = self.error_message
-            out["error"] = error
-        return out
-
-
-class UploadSession:
-    """A resumable upload between ``start`` and ``finalize``.
-
-    Only a running SHA-256, the byte count and the first ``keep`` bytes are held, so uploads of
-    any size cost constant memory.
-    """
-
-    def __init__(
-        self,
-        token: str,
-        *,
-        name: str | None,
-        display_name: str | None,
-        mime_type: str,
-        expected_size: int | None,
-        keep: int,
-    ) -> None:
-        self.token = token
-        self.name = name
-        self.display_name = display_name
-        self.mime_type = mime_type
-        self.expected_size = expected_size
-        self.received = 0
-        self.keep = keep
-        self.head = bytearray()
-        self.chunk_offsets: list[int] = []
-        self._hasher = hashlib.sha256()
-
-    def feed(self, block: bytes) -> None:
-        """Account for ``block`` (hash, size, head)."""
-        self._hasher.update(block)
-        self.received += len(block)
-        room = self.keep - len(self.head)
-        if room > 0:
-            self.head += block[:room]
-
-    def hexdigest(self) -> str:
-        """The lowercase hex SHA-256 of everything fed so far."""
-        return self._hasher.hexdigest()
+from langchain_gemini_vision.testing._file_records import CHUNK_GRANULARITY as CHUNK_GRANULARITY
+from langchain_gemini_vision.testing._file_records import FILE_TTL as FILE_TTL
+from langchain_gemini_vision.testing._file_records import MAX_FILE_BYTES as MAX_FILE_BYTES
+from langchain_gemini_vision.testing._file_records import FileRecord as FileRecord
+from langchain_gemini_vision.testing._file_records import UploadSession as UploadSession
+from langchain_gemini_vision.testing._file_records import (
+    estimate_video_duration as estimate_video_duration,
+)
+from langchain_gemini_vision.testing._file_records import new_file_id as new_file_id
+from langchain_gemini_vision.testing._uploads import ResumableUploads
 
 
 class FileSettings(Protocol):
@@ -184,35 +42,7 @@ class FileSettings(Protocol):
         ...
 
 
-_FILE_FIELDS = {
-    "name",
-    "displayName",
-    "mimeType",
-    "sizeBytes",
-    "createTime",
-    "updateTime",
-    "expirationTime",
-    "sha256Hash",
-    "uri",
-    "downloadUri",
-    "state",
-    "source",
-    "videoMetadata",
-    "error",
-}
-_NAME_RE = re.compile(r"^files/[a-z0-9-]{1,40}$")
-
-
-def _keeps_all(mime: str) -> bool:
-    return mime.split(";")[0].strip() in ("application/jsonl", "application/x-ndjson", "jsonl")
-
-
-def _camel(name: str) -> str:
-    head, *rest = name.split("_")
-    return head + "".join(word[:1].upper() + word[1:] for word in rest)
-
-
-class FileStore:
+class FileStore(ResumableUploads):
     """Files and upload sessions, with the PROCESSING -> ACTIVE/FAILED state machine.
 
     All methods are thread-safe. Methods raising ``ApiError`` produce the live API's answers.
@@ -386,131 +216,3 @@ class FileStore:
                 record.update_time = created
             self.records[name] = record
             return record
-
-    def start_upload(self, meta: Any, headers: dict[str, str], base_url: str) -> dict[str, str]:
-        """Begin a resumable upload; returns the response headers (incl. the upload URL)."""
-        if headers.get("x-goog-upload-protocol", "").lower() != "resumable":
-            raise _wire.invalid_argument(
-                "FakeGeminiServer only implements the resumable upload protocol "
-                "(X-Goog-Upload-Protocol: resumable)."
-            )
-        if headers.get("x-goog-upload-command", "").lower() != "start":
-            raise _wire.invalid_argument("X-Goog-Upload-Command must be 'start'.")
-        body = meta if isinstance(meta, dict) else {}
-        for key in body:
-            if key != "file":
-                raise _wire.unknown_field(key)
-        raw = body.get("file") or {}
-        if not isinstance(raw, dict):
-            raise _wire.invalid_argument("Invalid value at 'file'")
-        file_meta: dict[str, Any] = {}
-        for key, value in raw.items():
-            if _camel(key) not in _FILE_FIELDS:
-                raise _wire.unknown_field(key, "file")
-            file_meta[_camel(key)] = value
-        size_text = headers.get("x-goog-upload-header-content-length") or file_meta.get("sizeBytes")
-        try:
-            size = int(size_text) if size_text not in (None, "") else None
-        except (TypeError, ValueError):
-            raise _wire.invalid_argument(f"Invalid content length: {size_text!r}") from None
-        if size is not None and size > MAX_FILE_BYTES:
-            raise _wire.invalid_argument(
-                f"File size {size} bytes exceeds the File API limit of {MAX_FILE_BYTES} bytes."
-            )
-        mime = (
-            headers.get("x-goog-upload-header-content-type")
-            or file_meta.get("mimeType")
-            or "application/octet-stream"
-        )
-        name = file_meta.get("name")
-        with self._lock:
-            if name is not None:
-                name = str(name) if str(name).startswith("files/") else f"files/{name}"
-                if not _NAME_RE.match(name):
-                    raise _wire.invalid_argument(f"Invalid file name: {name}")
-                if name in self.records:
-                    raise _wire.ApiError(409, f"File {name} already exists.")
-            token = "ABgVH" + secrets.token_urlsafe(48)
-            self.sessions[token] = UploadSession(
-                token,
-                name=name,
-                display_name=file_meta.get("displayName"),
-                mime_type=str(mime),
-                expected_size=size,
-                # Batch input files are read back by the fake's batch endpoints.
-                keep=MAX_FILE_BYTES if _keeps_all(str(mime)) else self._settings.keep_bytes_up_to,
-            )
-        return {
-            "x-goog-upload-status": "active",
-            "x-goog-upload-url": (
-                f"{base_url}/upload/v1beta/files?upload_id={token}&upload_protocol=resumable"
-            ),
-            "x-goog-upload-control-url": (
-                f"{base_url}/upload/v1beta/files?upload_id={token}&upload_protocol=resumable"
-            ),
-            "x-goog-upload-chunk-granularity": str(CHUNK_GRANULARITY),
-        }
-
-    def session(self, token: str) -> UploadSession:
-        """The open upload session ``token``."""
-        with self._lock:
-            found = self.sessions.get(token)
-        if found is None:
-            raise _wire.ApiError(404, "Upload session not found or already finalized.")
-        return found
-
-    def receive_chunk(
-        self,
-        session: UploadSession,
-        *,
-        offset: int,
-        finalize: bool,
-        blocks: Iterable[bytes],
-    ) -> FileRecord | None:
-        """Stream one chunk into ``session``; returns the new record on finalize."""
-        if offset != session.received:
-            raise _wire.invalid_argument(
-                f"Invalid X-Goog-Upload-Offset {offset}: the server has {session.received} bytes."
-            )
-        before = session.received
-        for block in blocks:
-            session.feed(block)
-        session.chunk_offsets.append(offset)
-        chunk = session.received - before
-        expected = session.expected_size
-        if expected is not None and session.received > expected:
-            self._abort(session)
-            raise _wire.invalid_argument(
-                f"Received {session.received} bytes, more than the declared {expected}."
-            )
-        if not finalize:
-            if chunk % CHUNK_GRANULARITY:
-                self._abort(session)
-                raise _wire.invalid_argument(
-                    f"Non-final chunk of {chunk} bytes is not a multiple of the upload "
-                    f"granularity {CHUNK_GRANULARITY}."
-                )
-            return None
-        if expected is not None and session.received != expected:
-            self._abort(session)
-            raise _wire.invalid_argument(
-                f"Upload finalized with {session.received} bytes, but {expected} were declared."
-            )
-        self._abort(session)
-        return self.add(
-            name=session.name,
-            display_name=session.display_name,
-            mime_type=session.mime_type,
-            size_bytes=session.received,
-            sha256_hex=session.hexdigest(),
-            head=bytes(session.head),
-            state=None,
-            create_time=None,
-            expiration_time=None,
-            video_duration_s=None,
-            error_message=None,
-        )
-
-    def _abort(self, session: UploadSession) -> None:
-        with self._lock:
-            self.sessions.pop(session.token, None)

@@ -4,10 +4,11 @@ The server speaks the wire format of the live API (see GEMINI-FACTS): resumable 
 API state machine, generateContent / streamGenerateContent with the real validation and error
 bodies, plus scripting (rules), fault injection and a request log.
 
-This module holds the public class: lifecycle, configuration, clients, the request log and the
-dispatch of each HTTP request (drops, faults, authentication, routing). The rest of its public API
-comes from mixins: ``_scripting`` (rules, faults, drops), ``_file_api`` (file helpers and File API
-endpoints) and ``_generate_api`` (model endpoints).
+This module holds the public class: configuration and the request log. The rest comes from
+mixins: ``_serving`` (lifecycle, URL, clients), ``_dispatch`` (each HTTP request: drops, faults,
+authentication, routing; also ``RecordedRequest``), ``_scripting`` (rules, faults, drops),
+``_file_api`` (file helpers and File API endpoints), ``_generate_api`` (model endpoints),
+``_batches`` and ``_caches``.
 
 Example:
     >>> with FakeGeminiServer(processing_polls=1) as server:          # doctest: +SKIP
@@ -19,36 +20,29 @@ Example:
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
-import json
-import logging
-import re
 import threading
-import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from datetime import datetime
-from types import TracebackType
-from typing import TYPE_CHECKING, Any
-from urllib.parse import parse_qs, unquote, urlsplit
+from typing import Any
 
 from langchain_gemini_vision._core.clock import utc_now
 from langchain_gemini_vision.testing import _wire
 from langchain_gemini_vision.testing._batches import BatchApiMixin
 from langchain_gemini_vision.testing._caches import CacheApiMixin
+from langchain_gemini_vision.testing._dispatch import (
+    _MODEL_METHOD_RE,
+    DispatchMixin,
+    RecordedRequest,
+)
 from langchain_gemini_vision.testing._faults import Drop, Fault
 from langchain_gemini_vision.testing._file_api import FileApiMixin
 from langchain_gemini_vision.testing._files import FileRecord, FileStore, UploadSession
 from langchain_gemini_vision.testing._generate import parse_request
 from langchain_gemini_vision.testing._generate_api import GENERATE_METHODS, GenerateApiMixin
-from langchain_gemini_vision.testing._http import Handler, HTTPServer, Response
+from langchain_gemini_vision.testing._http import HTTPServer
 from langchain_gemini_vision.testing._rules import GenerateRequest, Reply, Rule
 from langchain_gemini_vision.testing._scripting import ScriptingMixin
-
-if TYPE_CHECKING:
-    from google import genai
-    from langchain_google_genai import ChatGoogleGenerativeAI
+from langchain_gemini_vision.testing._serving import ServingMixin
 
 # FileRecord, UploadSession and Reply appear in FakeGeminiServer's API and were importable from
 # here before the File API and generateContent code moved out; they still are.
@@ -61,49 +55,18 @@ __all__ = [
     "UploadSession",
 ]
 
-logger = logging.getLogger("langchain_gemini_vision.testing")
-
-_VERSION = r"(?P<version>v1beta|v1alpha|v1)"
-_UPLOAD_RE = re.compile(rf"^/upload/{_VERSION}/files$")
-_FILES_RE = re.compile(rf"^/{_VERSION}/files$")
-_FILE_RE = re.compile(rf"^/{_VERSION}/files/(?P<id>[^/:]+)$")
-_MODEL_RE = re.compile(rf"^/{_VERSION}/models/(?P<model>[^/:]+)$")
-_MODEL_METHOD_RE = re.compile(rf"^/{_VERSION}/models/(?P<model>[^/:]+):(?P<method>[A-Za-z]+)$")
 #: The live API refuses request bodies above 20 MiB (inline media must use the File API).
 MAX_REQUEST_BYTES = 20 * 1024 * 1024
 
 
-@dataclass
-class RecordedRequest:
-    """One request as the server saw it (the API key is redacted).
-
-    Attributes:
-        method: HTTP method.
-        path: URL path without the query.
-        query: Query parameters (first value of each; ``key`` redacted).
-        headers: Request headers with lowercased names; ``x-goog-api-key`` is ``"REDACTED"``.
-        json: Parsed JSON body, or None (upload chunks, empty or non-JSON bodies).
-        body_size: Body size in bytes.
-        time: ``time.monotonic()`` at arrival.
-        status: HTTP status answered (None: not answered yet, or the connection was dropped).
-        response_headers: Headers answered (lowercased names).
-        response_json: The JSON answered (for SSE: the list of event payloads), or None.
-    """
-
-    method: str
-    path: str
-    query: dict[str, str]
-    headers: dict[str, str]
-    json: Any
-    body_size: int
-    time: float
-    status: int | None = None
-    response_headers: dict[str, str] = field(default_factory=dict)
-    response_json: Any = None
-
-
 class FakeGeminiServer(
-    ScriptingMixin, FileApiMixin, GenerateApiMixin, BatchApiMixin, CacheApiMixin
+    ServingMixin,
+    DispatchMixin,
+    ScriptingMixin,
+    FileApiMixin,
+    GenerateApiMixin,
+    BatchApiMixin,
+    CacheApiMixin,
 ):
     """A local, threaded Gemini API on ``127.0.0.1`` with a random port.
 
@@ -179,115 +142,6 @@ class FakeGeminiServer(
         # when garbage-collected, so `server.client().files.upload(...)` would fail mid-call.
         self._owned: list[Any] = []
 
-    # ================================================================== lifecycle
-
-    def start(self) -> FakeGeminiServer:
-        """Bind a random port on 127.0.0.1 and serve in a daemon thread (no-op if running)."""
-        if self._httpd is None:
-            self._httpd = HTTPServer(self)
-            self._thread = threading.Thread(
-                target=self._httpd.serve_forever,
-                kwargs={"poll_interval": 0.05},
-                name=f"FakeGeminiServer:{self.port}",
-                daemon=True,
-            )
-            self._thread.start()
-        return self
-
-    def stop(self) -> None:
-        """Stop serving and close open connections (idempotent)."""
-        httpd, self._httpd = self._httpd, None
-        if httpd is None:
-            return
-        httpd.shutdown()
-        httpd.close_connections()
-        httpd.server_close()
-        if self._thread is not None:
-            self._thread.join(timeout=5)
-            self._thread = None
-        owned, self._owned = self._owned, []
-        for obj in owned:
-            closer = getattr(obj, "close", None)
-            if callable(closer):
-                with contextlib.suppress(Exception):
-                    closer()
-
-    def __enter__(self) -> FakeGeminiServer:
-        return self.start()
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.stop()
-
-    async def __aenter__(self) -> FakeGeminiServer:
-        return self.start()
-
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        # shutdown() waits for the serve loop; keep the event loop free meanwhile.
-        await asyncio.to_thread(self.stop)
-
-    @property
-    def port(self) -> int:
-        """The bound port (the server must be started)."""
-        if self._httpd is None:
-            raise RuntimeError("FakeGeminiServer is not running: call start() or use `with`.")
-        return int(self._httpd.server_address[1])
-
-    @property
-    def url(self) -> str:
-        """Base URL, e.g. ``http://127.0.0.1:54321`` (the server must be started)."""
-        return f"http://127.0.0.1:{self.port}"
-
-    # ================================================================== clients
-
-    def llm(self, **kwargs: Any) -> ChatGoogleGenerativeAI:
-        """A ``ChatGoogleGenerativeAI`` pointed at this server (v1beta, this key).
-
-        The server keeps a reference until ``stop()``, so ``server.llm().client`` stays usable.
-
-        Args:
-            **kwargs: Passed to ``build_llm`` / ``ChatGoogleGenerativeAI``. Defaults:
-                ``model=model_version`` (or gemini-3.5-flash), ``max_retries=2`` (one retry),
-                ``timeout=30``.
-        """
-        from langchain_gemini_vision._core.client import DEFAULT_MODEL, build_llm
-
-        model = kwargs.pop("model", None) or self.model_version or DEFAULT_MODEL
-        kwargs.setdefault("max_retries", 2)
-        kwargs.setdefault("timeout", 30)
-        llm = build_llm(model=model, api_key=self.api_key, base_url=self.url, **kwargs)
-        with self._lock:
-            self._owned.append(llm)
-        return llm
-
-    def client(self, **http_options: Any) -> genai.Client:
-        """A raw ``google.genai.Client`` for this server (v1beta).
-
-        The server keeps a reference and closes the client at ``stop()`` (a ``genai.Client``
-        closes itself when garbage-collected, which would break ``server.client().files...``).
-
-        Args:
-            **http_options: Extra ``google.genai.types.HttpOptions`` fields (e.g. ``timeout``,
-                ``retry_options``).
-        """
-        from google import genai
-        from google.genai import types
-
-        options = types.HttpOptions(base_url=self.url, api_version="v1beta", **http_options)
-        client = genai.Client(api_key=self.api_key, http_options=options)
-        with self._lock:
-            self._owned.append(client)
-        return client
-
     # ================================================================== log
 
     @property
@@ -338,150 +192,3 @@ class FakeGeminiServer(
             self.clear_faults()
             self.clear_log()
             self.handler_errors.clear()
-
-    # ================================================================== request handling
-
-    def _handle(self, handler: Handler, method: str) -> None:
-        """Entry point of every request (runs on the connection's thread)."""
-        split = urlsplit(handler.path)
-        path = unquote(split.path)
-        query = {k: v[0] for k, v in parse_qs(split.query, keep_blank_values=True).items()}
-        headers = {k.lower(): v for k, v in handler.headers.items()}
-        entry = RecordedRequest(
-            method=method,
-            path=path,
-            query={k: ("REDACTED" if k == "key" else v) for k, v in query.items()},
-            headers={k: ("REDACTED" if k == "x-goog-api-key" else v) for k, v in headers.items()},
-            json=None,
-            body_size=0,
-            time=time.monotonic(),
-        )
-        with self._lock:
-            self._log.append(entry)
-            drops = list(self._drops)
-            faults = list(self._faults)
-        target = handler.path
-        is_chunk = bool(_UPLOAD_RE.match(path)) and "upload_id" in query
-        try:
-            if any(drop.claim(method, target) for drop in drops):
-                entry.body_size = handler.discard_body()
-                handler.drop()
-                return
-            if self.latency_s > 0:
-                time.sleep(self.latency_s)
-            try:
-                fault = next((f for f in faults if f.claim(method, target)), None)
-                if fault is not None:
-                    entry.body_size = handler.discard_body()
-                    raise fault.error(self._model_in(path))
-                if is_chunk:
-                    response = self._upload_chunk(handler, query, headers, entry)
-                else:
-                    response = self._api_call(handler, method, path, query, headers, entry)
-            except _wire.ApiError as err:
-                extra = {"x-goog-upload-status": "final"} if is_chunk else {}
-                response = Response.of_json(err.body, err.status, {**extra, **err.headers})
-            except ConnectionError:
-                handler.close_connection = True
-                return
-            except Exception as err:  # a bug in a rule handler or in the fake itself
-                logger.exception("FakeGeminiServer failed to answer %s %s", method, path)
-                # The body may be partly unread, so this connection's framing is unreliable.
-                handler.close_connection = True
-                with self._lock:
-                    self.handler_errors.append(err)
-                response = Response.of_json(_wire.error_body(500), 500)
-            entry.status = response.status
-            entry.response_headers = {k.lower(): v for k, v in response.headers.items()}
-            entry.response_json = response.json
-            handler.send(response)
-        except OSError:
-            # The client went away mid-answer; nothing to tell it.
-            handler.close_connection = True
-
-    def _model_in(self, path: str) -> str:
-        match = _MODEL_METHOD_RE.match(path) or _MODEL_RE.match(path)
-        return match["model"] if match else (self.model_version or "gemini-3.5-flash")
-
-    def _check_auth(self, headers: dict[str, str], query: dict[str, str]) -> None:
-        key = headers.get("x-goog-api-key") or query.get("key")
-        if not key:
-            raise _wire.api_key_missing()
-        if key != self.api_key:
-            raise _wire.api_key_invalid()
-
-    def _api_call(
-        self,
-        handler: Handler,
-        method: str,
-        path: str,
-        query: dict[str, str],
-        headers: dict[str, str],
-        entry: RecordedRequest,
-    ) -> Response:
-        declared = int(headers.get("content-length") or 0)
-        if declared > self.max_request_bytes and not _UPLOAD_RE.match(path):
-            entry.body_size = handler.discard_body()
-            raise _wire.invalid_argument(
-                f"Request payload size exceeds the limit: {self.max_request_bytes} bytes."
-            )
-        raw = handler.read_body()
-        entry.body_size = len(raw)
-        body: Any = None
-        if raw:
-            try:
-                body = json.loads(raw)
-            except ValueError:
-                body = None
-                if method in ("POST", "PATCH", "PUT"):
-                    self._check_auth(headers, query)
-                    raise _wire.invalid_argument(
-                        "Invalid JSON payload received. Unexpected token."
-                    ) from None
-            entry.json = body
-        self._check_auth(headers, query)
-        return self._route(method, path, query, headers, body)
-
-    def _route(
-        self,
-        method: str,
-        path: str,
-        query: dict[str, str],
-        headers: dict[str, str],
-        body: Any,
-    ) -> Response:
-        scaled = self._route_batches(method, path, body, query)
-        if scaled is None:
-            scaled = self._route_caches(method, path, body, query)
-        if scaled is not None:
-            return scaled
-        match = (
-            _UPLOAD_RE.match(path)
-            or _FILES_RE.match(path)
-            or _FILE_RE.match(path)
-            or _MODEL_METHOD_RE.match(path)
-            or _MODEL_RE.match(path)
-        )
-        if match is None:
-            raise _wire.ApiError(404, f"Method not found: {method} {path}")
-        version = match["version"]
-        if version not in self.api_versions:
-            raise _wire.ApiError(
-                404,
-                f"FakeGeminiServer serves API versions {list(self.api_versions)}, not "
-                f"{version!r}: set api_version='v1beta'.",
-            )
-        regex = match.re
-        if regex is _UPLOAD_RE and method == "POST":
-            return self._upload_start(body, headers, self.url)
-        if regex is _FILES_RE and method == "GET":
-            return self._list_files(query)
-        if regex is _FILE_RE and method == "GET":
-            return self._get_file(match["id"])
-        if regex is _FILE_RE and method == "DELETE":
-            return self._delete_file(match["id"])
-        if regex is _MODEL_METHOD_RE and method == "POST":
-            return self._model_method(match["model"], version, match["method"], body, query)
-        if regex is _MODEL_RE and method == "GET":
-            return Response.of_json(self._model_resource(match["model"], version))
-        raise _wire.ApiError(404, f"Method not found: {method} {path}")

@@ -142,3 +142,21 @@ def test_options_a_batch_job_cannot_honour_are_refused_at_construction(
     kwargs: dict[str, object] = {"batch": True, **options}
     with pytest.raises(ConfigurationError, match=match):
         GeminiFileLoader("photo.png", **kwargs)  # type: ignore[arg-type]
+
+
+def test_a_file_api_name_is_asked_for_its_kind_and_never_deleted(
+    fake_server: FakeGeminiServer, tmp_path: Path
+) -> None:
+    _script(fake_server)
+    kept = fake_server.add_file(mime_type="video/mp4", size_bytes=10_000, video_duration_s=60)
+    red = _media(tmp_path)[0]
+    loader = GeminiFileLoader(
+        [kept.name, red], llm=fake_server.llm(max_retries=1), batch=True, batch_poll=0.05
+    )
+    docs = loader.load()
+    assert [(d.page_content, d.metadata["kind"]) for d in docs] == [
+        ("[00:00] a video", "video"),
+        ("an image", "image"),
+    ]
+    assert docs[0].metadata["source"] == kept.name
+    assert list(fake_server.files) == [kept.name]  # the caller's file; the job's own upload is gone

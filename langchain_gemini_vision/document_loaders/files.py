@@ -24,6 +24,7 @@ from langchain_gemini_vision._core import validate as checks
 from langchain_gemini_vision._core.client import model_name, resolve_llm
 from langchain_gemini_vision._core.polling import PollPolicy
 from langchain_gemini_vision._core.response import ModelReply, read_reply
+from langchain_gemini_vision.document_loaders import _files_batch
 from langchain_gemini_vision.errors import MediaAccessError
 from langchain_gemini_vision.files._routing import arouted_media, routed_media
 from langchain_gemini_vision.files.manager import GeminiFileManager
@@ -172,11 +173,7 @@ def _to_document(
 
 
 def _check_file_loader_args(args: dict[str, Any]) -> str | os.PathLike[str] | list[Any]:
-    """The constructor's arguments, as ``ConfigurationError`` s naming the argument.
-
-    Returns:
-        ``sources``: one source, or a list (an iterator is read once, here).
-    """
+    """Check the arguments (``ConfigurationError``); return ``sources`` (iterators read once)."""
     with checks.as_construction("GeminiFileLoader"):
         sources = args["sources"]
         if isinstance(sources, (str, os.PathLike)):
@@ -224,7 +221,9 @@ class GeminiFileLoader(BaseLoader):
     ``gemini_file_uri``, ``sha256``, ``size_bytes``, ``expiration_time`` (ISO 8601), ``state``,
     ``video_duration_s`` (videos), ``model``, ``input_tokens``, ``output_tokens``,
     ``total_tokens``, ``truncated``. With ``delete_after=True`` the files named there are deleted
-    once the Document has been handed over.
+    once the Document has been handed over. With ``batch=True``: ``source``, ``kind``,
+    ``mime_type``, ``size_bytes``, ``model``, token counts, ``batch_job``, ``batch_key`` (the job
+    deletes its uploads: no ``gemini_file_*``, ``sha256``, ``expiration_time``, ``state``).
 
     Args:
         sources: Paths, globs (``"clips/**/*.mp4"``), http(s) or YouTube URLs, or existing File
@@ -243,6 +242,11 @@ class GeminiFileLoader(BaseLoader):
         cache_dir: Folder of the reuse index.
         max_download_bytes: Largest http(s) URL body fetched (downloads are SSRF-guarded).
         manager: A ready ``GeminiFileManager`` (overrides ``llm``/``reuse``/``poll_policy``).
+        batch: Images and videos as ONE Batch Mode job (half price); PDFs/audio are refused;
+            ``reuse``/``max_concurrency`` are ignored; ``timeout``, ``poll_policy``,
+            ``cache_dir``, ``manager`` and ``delete_after=False`` raise ``ConfigurationError``.
+        job_path: With ``batch``: the job file; an existing one is resumed, not resubmitted.
+        batch_poll: With ``batch``: seconds between job polls, or a ``PollPolicy``.
 
     Attributes:
         failures: Sources that failed during the last load (with ``continue_on_failure``).
@@ -264,8 +268,13 @@ class GeminiFileLoader(BaseLoader):
         cache_dir: str | os.PathLike[str] | None = None,
         max_download_bytes: int = INLINE_LIMIT_BYTES,
         manager: GeminiFileManager | None = None,
+        batch: bool = False,
+        job_path: str | os.PathLike[str] | None = None,
+        batch_poll: float | PollPolicy | None = None,
     ) -> None:
         self.sources = _check_file_loader_args(locals())
+        _files_batch.check_batch_args(locals())
+        self.batch, self.job_path, self.batch_poll = batch, job_path, batch_poll
         self.llm = manager.llm if manager is not None else resolve_llm(llm)
         self.prompt = prompt
         self.prompts = {**DEFAULT_PROMPTS, **(prompts or {})}
@@ -289,17 +298,10 @@ class GeminiFileLoader(BaseLoader):
             f"max_concurrency={self.max_concurrency})"
         )
 
-    # ---- pure helpers -----------------------------------------------------------------------
-
     def prompt_for(self, kind: str) -> str:
-        """The prompt used for media of ``kind``.
+        """``prompt`` when one was given for every source, else the prompt for ``kind``.
 
-        Args:
-            kind: ``"image"``, ``"document"``, ``"audio"``, ``"video"`` or ``"youtube"``; an
-                unknown kind gets the document prompt.
-
-        Returns:
-            ``prompt`` when one was given for every source, else the prompt for ``kind``.
+        An unknown kind gets the document prompt.
         """
         if self.prompt is not None:
             return self.prompt
@@ -328,7 +330,6 @@ class GeminiFileLoader(BaseLoader):
         self.failures.append(LoadFailure(source, exc))
 
     def _routing(self) -> dict[str, Any]:
-        """Options of ``routed_media`` / ``arouted_media`` for every source."""
         return {
             "manager": self.manager,
             "delete_after": self.delete_after,
@@ -341,11 +342,12 @@ class GeminiFileLoader(BaseLoader):
         reply = read_reply(message, fallback_model=fallback)
         return _to_document(reply.text, source=source, media=media, reply=reply, model=fallback)
 
-    # ---- sync -------------------------------------------------------------------------------
-
     def lazy_load(self) -> Iterator[Document]:
         """Yield one Document per source; uploads are deleted once their Document is consumed."""
         self.failures = []
+        if self.batch:
+            yield from _files_batch.batch_documents(self, expand_sources(self.sources))
+            return
         for source in expand_sources(self.sources):
             try:
                 prepared = self._prepare(source)
@@ -354,8 +356,6 @@ class GeminiFileLoader(BaseLoader):
                     yield self._document(source, media, message)
             except Exception as exc:
                 self._fail(source, exc)
-
-    # ---- async ------------------------------------------------------------------------------
 
     async def _aload_one(self, source: str) -> Document:
         prepared = await asyncio.to_thread(self._prepare, source)
@@ -367,6 +367,11 @@ class GeminiFileLoader(BaseLoader):
         """Yield Documents as sources finish, processing up to ``max_concurrency`` at once."""
         self.failures = []
         sources = await asyncio.to_thread(expand_sources, self.sources)
+        if self.batch:
+            outcomes = await _files_batch.abatch_documents(self, sources)
+            for batch_doc in _files_batch.handed_over(self, outcomes):
+                yield batch_doc
+            return
         gate = asyncio.Semaphore(self.max_concurrency)
         done: asyncio.Queue[tuple[str, Document | None, Exception | None]] = asyncio.Queue()
 

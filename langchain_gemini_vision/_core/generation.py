@@ -32,6 +32,7 @@ from langchain_google_genai import ChatGoogleGenerativeAI
 
 from langchain_gemini_vision._core.error_mapping import CallContext, map_error, root_failure
 from langchain_gemini_vision._core.retry import RetryPolicy, RetryStep, retry_step
+from langchain_gemini_vision._core.tracing import RunnableConfig, later_attempt
 from langchain_gemini_vision._core.validate import check_callable, check_instance
 
 logger = logging.getLogger("langchain_gemini_vision")
@@ -129,6 +130,7 @@ def invoke_model(
     *,
     doing: str,
     retries: GenerationRetries | None = None,
+    config: RunnableConfig | None = None,
 ) -> BaseMessage:
     """``model.invoke`` retried under the current policy; failures raise typed errors.
 
@@ -138,6 +140,8 @@ def invoke_model(
         call_kwargs: Per-call options (JSON mode, schema...).
         doing: What the call does, for messages ("caption 2 images").
         retries: Settings captured by the caller (threads do not inherit the context).
+        config: The caller's ``RunnableConfig`` (callbacks, tags, metadata) for the model run;
+            every attempt is its own run, and a ``run_id`` names the first only.
 
     Raises:
         GeminiVisionError: A subclass per failure (``RateLimitError``,
@@ -148,9 +152,10 @@ def invoke_model(
     attempt = 1
     while True:
         try:
-            return model.invoke(list(messages), **kwargs)
+            return model.invoke(list(messages), config, **kwargs)
         except Exception as exc:
             delay = _delay_or_raise(settings, exc, attempt, doing, messages)
+        config = later_attempt(config)
         settings.sleep(delay)
         attempt += 1
 
@@ -162,15 +167,17 @@ async def ainvoke_model(
     *,
     doing: str,
     retries: GenerationRetries | None = None,
+    config: RunnableConfig | None = None,
 ) -> BaseMessage:
     """Async twin of :func:`invoke_model` (waits with the async sleep; cancellable there)."""
     settings, kwargs = _start(call_kwargs, retries)
     attempt = 1
     while True:
         try:
-            return await model.ainvoke(list(messages), **kwargs)
+            return await model.ainvoke(list(messages), config, **kwargs)
         except Exception as exc:
             delay = _delay_or_raise(settings, exc, attempt, doing, messages)
+        config = later_attempt(config)
         await settings.asleep(delay)
         attempt += 1
 

@@ -20,15 +20,15 @@ from langchain_core.documents import Document
 from langchain_core.messages import BaseMessage, HumanMessage
 from langchain_google_genai import ChatGoogleGenerativeAI
 
-from langchain_gemini_vision._core import validate as checks
 from langchain_gemini_vision._core.client import model_name, resolve_llm
 from langchain_gemini_vision._core.polling import PollPolicy
 from langchain_gemini_vision._core.response import ModelReply, read_reply
+from langchain_gemini_vision._core.tracing import RunnableConfig
 from langchain_gemini_vision.document_loaders import _files_batch
+from langchain_gemini_vision.document_loaders._file_args import check_file_loader_args
 from langchain_gemini_vision.errors import MediaAccessError
 from langchain_gemini_vision.files._routing import arouted_media, routed_media
 from langchain_gemini_vision.files.manager import GeminiFileManager
-from langchain_gemini_vision.media._arg_checks import check_gcs_uri, check_manager
 from langchain_gemini_vision.media._prepare import (
     INLINE_LIMIT_BYTES,
     MediaPolicy,
@@ -172,42 +172,6 @@ def _to_document(
     return Document(page_content=text, metadata=metadata)
 
 
-def _check_file_loader_args(args: dict[str, Any]) -> str | os.PathLike[str] | list[Any]:
-    """Check the arguments (``ConfigurationError``); return ``sources`` (iterators read once)."""
-    with checks.as_construction("GeminiFileLoader"):
-        sources = args["sources"]
-        if isinstance(sources, (str, os.PathLike)):
-            listed: list[Any] = [sources]
-        elif isinstance(sources, Iterable) and not isinstance(sources, (bytes, bytearray)):
-            listed = sources = list(sources)
-        else:
-            checks.refuse(
-                "sources", sources, "a path, glob, URL or files/... name, or a list of them"
-            )
-        if not listed:
-            checks.refuse("sources", sources, "at least one path, glob, URL or files/... name")
-        for i, source in enumerate(listed):
-            checks.check_path(source, f"sources[{i}]", optional=False)
-            check_gcs_uri(source, f"sources[{i}]")
-        checks.check_llm(args["llm"])
-        checks.check_text(args["prompt"], "prompt")
-        prompts = args["prompts"]
-        if prompts is not None and (
-            not isinstance(prompts, Mapping)
-            or not all(isinstance(k, str) and isinstance(v, str) for k, v in prompts.items())
-        ):
-            checks.refuse("prompts", prompts, "a mapping of kind names to prompt strings, or None")
-        for name in ("delete_after", "reuse", "continue_on_failure"):
-            checks.check_bool(args[name], name)
-        checks.check_int(args["max_concurrency"], "max_concurrency", low=1, high=64)
-        checks.check_number(args["timeout"], "timeout", low=0, optional=True, unit="seconds")
-        checks.check_instance(args["poll_policy"], "poll_policy", PollPolicy, "a PollPolicy")
-        checks.check_path(args["cache_dir"], "cache_dir")
-        checks.check_int(args["max_download_bytes"], "max_download_bytes", low=1)
-        check_manager(args["manager"])
-    return sources  # type: ignore[no-any-return]  # str, PathLike or list, as checked
-
-
 class GeminiFileLoader(BaseLoader):
     """Load images, PDFs, audio and video as Documents through the Gemini File API.
 
@@ -247,6 +211,7 @@ class GeminiFileLoader(BaseLoader):
             ``cache_dir``, ``manager`` and ``delete_after=False`` raise ``ConfigurationError``.
         job_path: With ``batch``: the job file; an existing one is resumed, not resubmitted.
         batch_poll: With ``batch``: seconds between job polls, or a ``PollPolicy``.
+        config: LangChain ``RunnableConfig`` of the model calls (callbacks, tags, metadata).
 
     Attributes:
         failures: Sources that failed during the last load (with ``continue_on_failure``).
@@ -271,10 +236,12 @@ class GeminiFileLoader(BaseLoader):
         batch: bool = False,
         job_path: str | os.PathLike[str] | None = None,
         batch_poll: float | PollPolicy | None = None,
+        config: RunnableConfig | None = None,
     ) -> None:
-        self.sources = _check_file_loader_args(locals())
+        self.sources = check_file_loader_args(locals())
         _files_batch.check_batch_args(locals())
         self.batch, self.job_path, self.batch_poll = batch, job_path, batch_poll
+        self.config = config
         self.llm = manager.llm if manager is not None else resolve_llm(llm)
         self.prompt = prompt
         self.prompts = {**DEFAULT_PROMPTS, **(prompts or {})}
@@ -352,7 +319,7 @@ class GeminiFileLoader(BaseLoader):
             try:
                 prepared = self._prepare(source)
                 with routed_media(prepared, **self._routing()) as media:
-                    message = self.llm.invoke(self._messages(media))
+                    message = self.llm.invoke(self._messages(media), self.config)
                     yield self._document(source, media, message)
             except Exception as exc:
                 self._fail(source, exc)
@@ -360,7 +327,7 @@ class GeminiFileLoader(BaseLoader):
     async def _aload_one(self, source: str) -> Document:
         prepared = await asyncio.to_thread(self._prepare, source)
         async with arouted_media(prepared, **self._routing()) as media:
-            message = await self.llm.ainvoke(self._messages(media))
+            message = await self.llm.ainvoke(self._messages(media), self.config)
             return self._document(source, media, message)
 
     async def alazy_load(self) -> AsyncIterator[Document]:

@@ -18,6 +18,7 @@ from langchain_core.documents import Document
 from langchain_google_genai import ChatGoogleGenerativeAI
 
 from langchain_gemini_vision._core.polling import PollPolicy
+from langchain_gemini_vision._core.tracing import RunnableConfig, check_config
 from langchain_gemini_vision._core.validate import (
     as_construction,
     check_bool,
@@ -208,6 +209,9 @@ class GeminiVideoTranscriptLoader(BaseLoader):
             that job (waits for it and collects it) instead of submitting a new one.
         batch_poll: With ``batch``: seconds between job polls, or a ``PollPolicy`` (default:
             10 s growing to 2 min).
+        config: LangChain ``RunnableConfig`` for the transcriptions (callbacks, tags,
+            metadata): each video is one ``transcribe_video`` run. Batch Mode makes no
+            LangChain runs, so ``batch=True`` does not use it.
         **transcribe_options: Passed to ``transcribe_video`` (``language``, ``visual``,
             ``speakers``, ``start``, ``end``, ``fps``, ``media_resolution``, ``window_s``,
             ``max_concurrency``, ``duration_s``, ``manager``...).
@@ -228,9 +232,12 @@ class GeminiVideoTranscriptLoader(BaseLoader):
         batch: bool = False,
         job_path: str | os.PathLike[str] | None = None,
         batch_poll: float | PollPolicy | None = None,
+        config: RunnableConfig | None = None,
         **transcribe_options: Any,
     ) -> None:
         _check_loader_args(videos, llm, mode, chunk_seconds, delete_after)
+        with as_construction("GeminiVideoTranscriptLoader"):
+            check_config(config)
         check_transcribe_options("GeminiVideoTranscriptLoader", transcribe_options)
         with as_construction("GeminiVideoTranscriptLoader"):
             check_bool(batch, "batch")
@@ -244,6 +251,7 @@ class GeminiVideoTranscriptLoader(BaseLoader):
         self.batch_poll = batch_poll
         self.videos = as_video_list(videos)
         self.llm = llm
+        self.config = config
         self.mode: ChunkMode = mode
         self.chunk_seconds = float(chunk_seconds)
         self.delete_after = delete_after
@@ -269,7 +277,9 @@ class GeminiVideoTranscriptLoader(BaseLoader):
                 yield from self._documents(transcript)
             return
         for video in self.videos:
-            transcript = transcribe_video(video, llm=self.llm, **self.transcribe_options)
+            transcript = transcribe_video(
+                video, llm=self.llm, config=self.config, **self.transcribe_options
+            )
             yield from self._documents(transcript)
 
     async def alazy_load(self) -> AsyncIterator[Document]:
@@ -282,6 +292,8 @@ class GeminiVideoTranscriptLoader(BaseLoader):
                     yield doc
             return
         for video in self.videos:
-            transcript = await atranscribe_video(video, llm=self.llm, **self.transcribe_options)
+            transcript = await atranscribe_video(
+                video, llm=self.llm, config=self.config, **self.transcribe_options
+            )
             for doc in self._documents(transcript):
                 yield doc

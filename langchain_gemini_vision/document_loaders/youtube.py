@@ -9,6 +9,7 @@ from langchain_core.document_loaders import BaseLoader
 from langchain_core.documents import Document
 from langchain_google_genai import ChatGoogleGenerativeAI
 
+from langchain_gemini_vision._core.tracing import RunnableConfig, check_config
 from langchain_gemini_vision._core.validate import (
     as_construction,
     check_choice,
@@ -109,6 +110,8 @@ class GeminiYouTubeLoader(BaseLoader):
         duration_s: The video's length in seconds (the API does not report it for YouTube), or a
             list with one length per link (None where unknown): long videos are then
             transcribed in windows, and timestamps and chapters checked against the end.
+        config: LangChain ``RunnableConfig`` of the model calls (callbacks, tags, metadata);
+            default the config in LangChain's context.
         **transcribe_options: More ``transcribe_video`` options (``visual``, ``speakers``...).
 
     Raises:
@@ -130,6 +133,7 @@ class GeminiYouTubeLoader(BaseLoader):
         fps: float | None = None,
         language: str | None = None,
         duration_s: float | Sequence[float | None] | None = None,
+        config: RunnableConfig | None = None,
         **transcribe_options: Any,
     ) -> None:
         owner = "GeminiYouTubeLoader"
@@ -145,6 +149,7 @@ class GeminiYouTubeLoader(BaseLoader):
             check_choice(style, "style", STYLE_PROMPTS)
             check_choice(chunk_mode, "chunk_mode", CHUNK_MODES)
             check_number(chunk_seconds, "chunk_seconds", low=0, low_open=True, unit="seconds")
+            check_config(config)
         clip = {"start": start, "end": end, "fps": fps, "language": language}
         check_transcribe_options(
             owner, {**clip, **transcribe_options}, fixed=frozenset({"duration_s"})
@@ -154,6 +159,7 @@ class GeminiYouTubeLoader(BaseLoader):
         with as_construction(owner):
             self.durations = _durations(duration_s, len(self.refs))
         self.llm = llm
+        self.config = config
         self.mode: LoadMode = mode
         self.style: SummaryStyle = style
         self.chunk_mode: ChunkMode = chunk_mode
@@ -169,7 +175,12 @@ class GeminiYouTubeLoader(BaseLoader):
         )
 
     def _options(self, index: int) -> dict[str, Any]:
-        return {**self.clip, "duration_s": self.durations[index], "llm": self.llm}
+        return {
+            **self.clip,
+            "duration_s": self.durations[index],
+            "llm": self.llm,
+            "config": self.config,
+        }
 
     def _transcript_docs(self, transcript: Transcript, video_id: str) -> list[Document]:
         return transcript_documents(

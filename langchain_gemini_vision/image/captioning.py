@@ -19,6 +19,7 @@ from langchain_google_genai import ChatGoogleGenerativeAI
 from langchain_gemini_vision._core.client import model_name, resolve_llm
 from langchain_gemini_vision._core.generation import ainvoke_model, invoke_model
 from langchain_gemini_vision._core.response import read_reply
+from langchain_gemini_vision._core.tracing import RunnableConfig, check_config
 from langchain_gemini_vision._core.validate import check_text
 from langchain_gemini_vision.errors import InvalidRequestError, ResponseParseError
 from langchain_gemini_vision.image._imaging import (
@@ -220,6 +221,7 @@ def caption_image(
     media_resolution: str | None = None,
     max_image_side: int | None = None,
     policy: MediaPolicy | None = None,
+    config: RunnableConfig | None = None,
 ) -> CaptionResult:
     """Caption one or several images, or answer ``prompt`` about them.
 
@@ -234,6 +236,8 @@ def caption_image(
             older models ignore it).
         max_image_side: Downscale images before sending so the longest side is at most this.
         policy: Trust policy for reading the images (tools pass theirs); default permissive.
+        config: LangChain ``RunnableConfig`` for the model call (callbacks, tags, metadata,
+            ``run_name``); default the one in LangChain's context.
 
     Returns:
         A ``CaptionResult`` with the text, model and token usage.
@@ -246,6 +250,7 @@ def caption_image(
         ResponseBlockedError: Gemini blocked the request or answer.
     """
     refs = _check_caption_args(images, prompt, style)
+    check_config(config)
     check_image_call(
         llm=llm, media_resolution=media_resolution, max_image_side=max_image_side, policy=policy
     )
@@ -255,7 +260,9 @@ def caption_image(
     check_inline_total(prepared)
     with routed_images(prepared, model) as ready:
         request = build(ready)
-        message = invoke_model(model, request.messages, request.call_kwargs, doing="caption images")
+        message = invoke_model(
+            model, request.messages, request.call_kwargs, doing="caption images", config=config
+        )
     return finish_caption(message, request, fallback_model=model_name(model))
 
 
@@ -268,9 +275,11 @@ async def acaption_image(
     media_resolution: str | None = None,
     max_image_side: int | None = None,
     policy: MediaPolicy | None = None,
+    config: RunnableConfig | None = None,
 ) -> CaptionResult:
     """Async twin of :func:`caption_image` (same arguments, result and errors)."""
     refs = _check_caption_args(images, prompt, style)
+    check_config(config)
     check_image_call(
         llm=llm, media_resolution=media_resolution, max_image_side=max_image_side, policy=policy
     )
@@ -281,6 +290,6 @@ async def acaption_image(
     async with arouted_images(prepared, model) as ready:
         request = build(ready)
         message = await ainvoke_model(
-            model, request.messages, request.call_kwargs, doing="caption images"
+            model, request.messages, request.call_kwargs, doing="caption images", config=config
         )
     return finish_caption(message, request, fallback_model=model_name(model))

@@ -16,6 +16,7 @@ from langchain_google_genai import ChatGoogleGenerativeAI
 
 from langchain_gemini_vision._core.client import model_name, resolve_llm
 from langchain_gemini_vision._core.generation import ainvoke_model, invoke_model
+from langchain_gemini_vision._core.tracing import RunnableConfig, check_config
 from langchain_gemini_vision._core.validate import check_bool, check_int
 from langchain_gemini_vision.image._detection_parsing import finish_detection, parse_detections
 from langchain_gemini_vision.image._detection_request import (
@@ -106,6 +107,7 @@ def detect_objects(
     media_resolution: str | None = None,
     image_size: tuple[int, int] | None = None,
     policy: MediaPolicy | None = None,
+    config: RunnableConfig | None = None,
 ) -> DetectionResult:
     """Find objects in an image and return their boxes in pixels of the upright original.
 
@@ -120,6 +122,8 @@ def detect_objects(
         media_resolution: ``"low"``, ``"medium"``, ``"high"`` or ``"ultra_high"`` (Gemini 3+).
         image_size: ``(width, height)``, only for File API images whose pixels are not local.
         policy: Trust policy for reading ``image`` (tools pass theirs); default permissive.
+        config: LangChain ``RunnableConfig`` for the model call (callbacks, tags, metadata,
+            ``run_name``); default the one in LangChain's context.
 
     Returns:
         A ``DetectionResult``; zero objects is a valid, empty result.
@@ -132,6 +136,7 @@ def detect_objects(
         ResponseParseError: The answer cannot be parsed (``raw_text`` holds it).
     """
     _check_detect_args(image, target, max_objects, with_masks, image_size)
+    check_config(config)
     check_image_call(
         llm=llm, media_resolution=media_resolution, max_image_side=max_image_side, policy=policy
     )
@@ -140,7 +145,9 @@ def detect_objects(
     prepared = prepare_images([image], policy=policy, max_image_side=max_image_side)
     with routed_images(prepared, model) as ready:
         request = build(ready[0])
-        message = invoke_model(model, request.messages, request.call_kwargs, doing="detect objects")
+        message = invoke_model(
+            model, request.messages, request.call_kwargs, doing="detect objects", config=config
+        )
     return finish_detection(message, request, fallback_model=model_name(model))
 
 
@@ -155,9 +162,11 @@ async def adetect_objects(
     media_resolution: str | None = None,
     image_size: tuple[int, int] | None = None,
     policy: MediaPolicy | None = None,
+    config: RunnableConfig | None = None,
 ) -> DetectionResult:
     """Async twin of :func:`detect_objects` (same arguments, result and errors)."""
     _check_detect_args(image, target, max_objects, with_masks, image_size)
+    check_config(config)
     check_image_call(
         llm=llm, media_resolution=media_resolution, max_image_side=max_image_side, policy=policy
     )
@@ -167,6 +176,6 @@ async def adetect_objects(
     async with arouted_images(prepared, model) as ready:
         request = build(ready[0])
         message = await ainvoke_model(
-            model, request.messages, request.call_kwargs, doing="detect objects"
+            model, request.messages, request.call_kwargs, doing="detect objects", config=config
         )
     return finish_detection(message, request, fallback_model=model_name(model))

@@ -16,6 +16,13 @@ from langchain_google_genai import ChatGoogleGenerativeAI
 from langchain_gemini_vision._core.client import resolve_llm
 from langchain_gemini_vision._core.fan_out import afan_out, fan_out
 from langchain_gemini_vision._core.item_result import ItemResult
+from langchain_gemini_vision._core.tracing import (
+    RunnableConfig,
+    achain_run,
+    chain_run,
+    check_config,
+    media_label,
+)
 from langchain_gemini_vision._core.validate import (
     check_instance,
     check_int,
@@ -34,11 +41,16 @@ R = TypeVar("R")
 
 #: Threads in flight at once at most (the tools and transcription use the same bound).
 MAX_CONCURRENCY = 64
-CAPTION_OPTIONS = frozenset(inspect.signature(caption_image).parameters) - {"images", "llm"}
+CAPTION_OPTIONS = frozenset(inspect.signature(caption_image).parameters) - {
+    "images",
+    "llm",
+    "config",
+}
 DETECT_OPTIONS = frozenset(inspect.signature(detect_objects).parameters) - {
     "image",
     "target",
     "llm",
+    "config",
 }
 
 
@@ -49,12 +61,20 @@ def _check(
     max_concurrency: object,
     options: dict[str, Any],
     allowed: frozenset[str],
+    config: object = None,
 ) -> None:
     """Checked once up front: a wrong argument would otherwise fail every item the same way."""
     check_instance(images, "images", (list, tuple), "a list or tuple of images", optional=False)
     check_llm(llm)
     check_int(max_concurrency, "max_concurrency", low=1, high=MAX_CONCURRENCY)
     check_keywords(options, allowed, where)
+    check_config(config)
+
+
+def _inputs(images: Sequence[MediaInput], target: Target | None = None) -> dict[str, Any]:
+    """What a trace shows as the call's inputs: the images' names, never their bytes."""
+    shown: dict[str, Any] = {"images": [media_label(image) for image in images]}
+    return shown if target is None else {**shown, "target": target}
 
 
 def _run(
@@ -102,6 +122,7 @@ def caption_images(
     *,
     llm: ChatGoogleGenerativeAI | None = None,
     max_concurrency: int = DEFAULT_CONCURRENCY,
+    config: RunnableConfig | None = None,
     **options: Any,
 ) -> list[ItemResult[CaptionResult]]:
     """Caption each image with its own call, at most ``max_concurrency`` at a time.
@@ -111,6 +132,8 @@ def caption_images(
         llm: The Gemini chat model (its rate limiter applies); built from the environment if
             omitted.
         max_concurrency: Calls in flight at once.
+        config: LangChain ``RunnableConfig``: the call is traced as one chain run with every
+            image's model run as its child; default the config in LangChain's context.
         **options: Passed to :func:`~langchain_gemini_vision.caption_image` (``style``,
             ``prompt``, ``max_image_side``...).
 
@@ -121,9 +144,15 @@ def caption_images(
         InvalidRequestError: ``images`` not a list or tuple, ``max_concurrency`` outside
             [1, 64], an unknown option, or a wrong ``llm``.
     """
-    _check("caption_images", images, llm, max_concurrency, options, CAPTION_OPTIONS)
+    _check("caption_images", images, llm, max_concurrency, options, CAPTION_OPTIONS, config)
     model = resolve_llm(llm)
-    return _run(lambda image: caption_image(image, llm=model, **options), images, max_concurrency)
+    with chain_run(config, "caption_images", _inputs(images)) as run:
+        run.output = results = _run(
+            lambda image: caption_image(image, llm=model, config=run.config, **options),
+            images,
+            max_concurrency,
+        )
+    return results
 
 
 async def acaption_images(
@@ -131,14 +160,19 @@ async def acaption_images(
     *,
     llm: ChatGoogleGenerativeAI | None = None,
     max_concurrency: int = DEFAULT_CONCURRENCY,
+    config: RunnableConfig | None = None,
     **options: Any,
 ) -> list[ItemResult[CaptionResult]]:
     """Async twin of :func:`caption_images` (same arguments and result)."""
-    _check("acaption_images", images, llm, max_concurrency, options, CAPTION_OPTIONS)
+    _check("acaption_images", images, llm, max_concurrency, options, CAPTION_OPTIONS, config)
     model = resolve_llm(llm)
-    return await _arun(
-        lambda image: acaption_image(image, llm=model, **options), images, max_concurrency
-    )
+    async with achain_run(config, "caption_images", _inputs(images)) as run:
+        run.output = results = await _arun(
+            lambda image: acaption_image(image, llm=model, config=run.config, **options),
+            images,
+            max_concurrency,
+        )
+    return results
 
 
 def detect_objects_many(
@@ -147,6 +181,7 @@ def detect_objects_many(
     *,
     llm: ChatGoogleGenerativeAI | None = None,
     max_concurrency: int = DEFAULT_CONCURRENCY,
+    config: RunnableConfig | None = None,
     **options: Any,
 ) -> list[ItemResult[DetectionResult]]:
     """Detect ``target`` in each image with its own call, at most ``max_concurrency`` at a time.
@@ -156,6 +191,8 @@ def detect_objects_many(
         target: What to find, as in :func:`~langchain_gemini_vision.detect_objects`.
         llm: The Gemini chat model; built from the environment if omitted.
         max_concurrency: Calls in flight at once.
+        config: LangChain ``RunnableConfig``: the call is traced as one chain run with every
+            image's model run as its child; default the config in LangChain's context.
         **options: Passed to ``detect_objects`` (``max_objects``, ``with_masks``...).
 
     Returns:
@@ -165,11 +202,15 @@ def detect_objects_many(
         InvalidRequestError: ``images`` not a list or tuple, ``max_concurrency`` outside
             [1, 64], an unknown option, or a wrong ``llm``.
     """
-    _check("detect_objects_many", images, llm, max_concurrency, options, DETECT_OPTIONS)
+    _check("detect_objects_many", images, llm, max_concurrency, options, DETECT_OPTIONS, config)
     model = resolve_llm(llm)
-    return _run(
-        lambda image: detect_objects(image, target, llm=model, **options), images, max_concurrency
-    )
+    with chain_run(config, "detect_objects_many", _inputs(images, target)) as run:
+        run.output = results = _run(
+            lambda image: detect_objects(image, target, llm=model, config=run.config, **options),
+            images,
+            max_concurrency,
+        )
+    return results
 
 
 async def adetect_objects_many(
@@ -178,11 +219,16 @@ async def adetect_objects_many(
     *,
     llm: ChatGoogleGenerativeAI | None = None,
     max_concurrency: int = DEFAULT_CONCURRENCY,
+    config: RunnableConfig | None = None,
     **options: Any,
 ) -> list[ItemResult[DetectionResult]]:
     """Async twin of :func:`detect_objects_many` (same arguments and result)."""
-    _check("adetect_objects_many", images, llm, max_concurrency, options, DETECT_OPTIONS)
+    _check("adetect_objects_many", images, llm, max_concurrency, options, DETECT_OPTIONS, config)
     model = resolve_llm(llm)
-    return await _arun(
-        lambda image: adetect_objects(image, target, llm=model, **options), images, max_concurrency
-    )
+    async with achain_run(config, "detect_objects_many", _inputs(images, target)) as run:
+        run.output = results = await _arun(
+            lambda image: adetect_objects(image, target, llm=model, config=run.config, **options),
+            images,
+            max_concurrency,
+        )
+    return results

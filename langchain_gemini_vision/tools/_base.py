@@ -12,6 +12,8 @@ from collections.abc import Awaitable, Callable, Iterable
 from pathlib import Path
 from typing import Any, Literal, TypeVar
 
+from langchain_core.callbacks import AsyncCallbackManagerForToolRun, CallbackManagerForToolRun
+from langchain_core.runnables import RunnableConfig
 from langchain_core.tools import BaseTool, ToolException
 from langchain_google_genai import ChatGoogleGenerativeAI
 from pydantic import ConfigDict, Field, PrivateAttr, ValidationError
@@ -36,6 +38,13 @@ from langchain_gemini_vision.media._arg_checks import check_settings
 from langchain_gemini_vision.media._prepare import MediaPolicy
 
 T = TypeVar("T")
+
+
+def child_config(
+    run_manager: CallbackManagerForToolRun | AsyncCallbackManagerForToolRun | None,
+) -> RunnableConfig | None:
+    """The config of the model calls a tool run makes, so their runs are the tool run's children."""
+    return None if run_manager is None else {"callbacks": run_manager.get_child()}
 
 
 def _error_for_model(exc: GeminiVisionError) -> str:

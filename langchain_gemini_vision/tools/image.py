@@ -24,7 +24,7 @@ from langchain_gemini_vision.image.detection import (
     normalise_target,
 )
 from langchain_gemini_vision.media._prepare import PreparedMedia
-from langchain_gemini_vision.tools._base import GeminiVisionBaseTool
+from langchain_gemini_vision.tools._base import GeminiVisionBaseTool, child_config
 from langchain_gemini_vision.types import CaptionResult, DetectionResult
 
 _IMAGE_REF = "a local file path, an https URL of the image file, or a Gemini file name (files/...)"
@@ -96,7 +96,10 @@ class GeminiImageCaptionTool(GeminiVisionBaseTool):
         run_manager: CallbackManagerForToolRun | None = None,
     ) -> tuple[str, dict[str, Any]]:
         refs = as_image_list(images)
-        result = self.call(caption_image, refs, prompt=prompt, **self._options(style))
+        result = self.call(
+            caption_image, refs, prompt=prompt, config=child_config(run_manager),
+            **self._options(style),
+        )  # fmt: skip
         return self._reply(result)
 
     async def _arun(
@@ -107,7 +110,10 @@ class GeminiImageCaptionTool(GeminiVisionBaseTool):
         run_manager: AsyncCallbackManagerForToolRun | None = None,
     ) -> tuple[str, dict[str, Any]]:
         refs = as_image_list(images)
-        result = await self.acall(acaption_image, refs, prompt=prompt, **self._options(style))
+        result = await self.acall(
+            acaption_image, refs, prompt=prompt, config=child_config(run_manager),
+            **self._options(style),
+        )  # fmt: skip
         return self._reply(result)
 
 
@@ -191,7 +197,9 @@ class GeminiObjectDetectionTool(GeminiVisionBaseTool):
         prepared = self.call(
             prepare_image, image, policy=self.policy, max_image_side=self.max_image_side
         )
-        result = self.call(detect_objects, prepared, target, **self._options())
+        result = self.call(
+            detect_objects, prepared, target, config=child_config(run_manager), **self._options()
+        )
         annotated = error = None
         if self.output_dir is not None:
             try:
@@ -210,7 +218,9 @@ class GeminiObjectDetectionTool(GeminiVisionBaseTool):
         prepared = await self.acall(
             aprepare_image, image, policy=self.policy, max_image_side=self.max_image_side
         )
-        result = await self.acall(adetect_objects, prepared, target, **self._options())
+        result = await self.acall(
+            adetect_objects, prepared, target, config=child_config(run_manager), **self._options()
+        )
         annotated = error = None
         if self.output_dir is not None:
             try:

@@ -8,7 +8,7 @@ from langchain_core.callbacks import AsyncCallbackManagerForToolRun, CallbackMan
 from pydantic import BaseModel, Field
 
 from langchain_gemini_vision.media._prepare import aprepare_media, prepare_media
-from langchain_gemini_vision.tools._base import GeminiVisionBaseTool
+from langchain_gemini_vision.tools._base import GeminiVisionBaseTool, child_config
 from langchain_gemini_vision.types import CaptionResult, Transcript, format_timestamp
 from langchain_gemini_vision.video.qa import aanalyze_video, analyze_video
 from langchain_gemini_vision.video.transcription import atranscribe_video, transcribe_video
@@ -105,12 +105,12 @@ class GeminiVideoTranscriptionTool(GeminiVisionBaseTool):
         if question and question.strip():
             answer: CaptionResult = self.call(
                 analyze_video, media, question, llm=self.get_llm(), start=start, end=end,
-                language=self.language, **self._options(),
+                language=self.language, config=child_config(run_manager), **self._options(),
             )  # fmt: skip
             return self.cap(answer.text, what="answer"), answer.model_dump(mode="json")
         transcript: Transcript = self.call(
             transcribe_video, media, llm=self.get_llm(), start=start, end=end,
-            **self._transcript_options(),
+            config=child_config(run_manager), **self._transcript_options(),
         )  # fmt: skip
         content = self.cap(transcript_content(transcript), what="transcript")
         return content, transcript.model_dump(mode="json")
@@ -127,12 +127,12 @@ class GeminiVideoTranscriptionTool(GeminiVisionBaseTool):
         if question and question.strip():
             answer: CaptionResult = await self.acall(
                 aanalyze_video, media, question, llm=self.get_llm(), start=start, end=end,
-                language=self.language, **self._options(),
+                language=self.language, config=child_config(run_manager), **self._options(),
             )  # fmt: skip
             return self.cap(answer.text, what="answer"), answer.model_dump(mode="json")
         transcript: Transcript = await self.acall(
             atranscribe_video, media, llm=self.get_llm(), start=start, end=end,
-            **self._transcript_options(),
+            config=child_config(run_manager), **self._transcript_options(),
         )  # fmt: skip
         content = self.cap(transcript_content(transcript), what="transcript")
         return content, transcript.model_dump(mode="json")

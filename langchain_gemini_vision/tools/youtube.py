@@ -7,7 +7,7 @@ from typing import Any, Literal
 from langchain_core.callbacks import AsyncCallbackManagerForToolRun, CallbackManagerForToolRun
 from pydantic import BaseModel, Field
 
-from langchain_gemini_vision.tools._base import GeminiVisionBaseTool
+from langchain_gemini_vision.tools._base import GeminiVisionBaseTool, child_config
 from langchain_gemini_vision.types import VideoSummary, format_timestamp
 from langchain_gemini_vision.video.youtube import asummarize_youtube, summarize_youtube
 
@@ -73,7 +73,7 @@ class GeminiYouTubeSummaryTool(GeminiVisionBaseTool):
     ) -> tuple[str, dict[str, Any]]:
         summary: VideoSummary = self.call(
             summarize_youtube, url, style=style, start=start, end=end, fps=self.fps,
-            language=self.language, llm=self.get_llm(),
+            language=self.language, llm=self.get_llm(), config=child_config(run_manager),
         )  # fmt: skip
         return self.cap(summary_content(summary), what="summary"), summary.model_dump(mode="json")
 
@@ -87,6 +87,6 @@ class GeminiYouTubeSummaryTool(GeminiVisionBaseTool):
     ) -> tuple[str, dict[str, Any]]:
         summary: VideoSummary = await self.acall(
             asummarize_youtube, url, style=style, start=start, end=end, fps=self.fps,
-            language=self.language, llm=self.get_llm(),
+            language=self.language, llm=self.get_llm(), config=child_config(run_manager),
         )  # fmt: skip
         return self.cap(summary_content(summary), what="summary"), summary.model_dump(mode="json")

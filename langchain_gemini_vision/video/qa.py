@@ -17,6 +17,7 @@ from langchain_google_genai import ChatGoogleGenerativeAI
 from langchain_gemini_vision._core.client import model_name, resolve_llm
 from langchain_gemini_vision._core.generation import ainvoke_model, invoke_model
 from langchain_gemini_vision._core.response import read_reply
+from langchain_gemini_vision._core.tracing import RunnableConfig, check_config
 from langchain_gemini_vision._core.validate import show
 from langchain_gemini_vision.errors import InvalidRequestError, ResponseParseError
 from langchain_gemini_vision.files.manager import GeminiFileManager
@@ -132,6 +133,7 @@ def analyze_video(
     llm: ChatGoogleGenerativeAI | None = None,
     manager: GeminiFileManager | None = None,
     policy: MediaPolicy | None = None,
+    config: RunnableConfig | None = None,
     **options: Unpack[VideoKwargs],
 ) -> CaptionResult:
     """Ask a free-form question about a video: a summary, a quiz, "what happens at 01:05?".
@@ -142,6 +144,8 @@ def analyze_video(
         llm: The Gemini chat model; built from the environment when omitted.
         manager: A ``GeminiFileManager`` to upload/poll with.
         policy: Trust policy for reading the video; default permissive.
+        config: LangChain ``RunnableConfig`` for the model call (callbacks, tags, metadata,
+            ``run_name``); default the one in LangChain's context.
         **options: Keyword options (:class:`~langchain_gemini_vision.video._options.VideoKwargs`):
             ``start`` / ``end`` (only look at that part: seconds, ``"MM:SS"``, ``"H:MM:SS"``),
             ``fps`` (in (0, 24]; when omitted and the video would not fit one request at 1 fps,
@@ -161,6 +165,7 @@ def analyze_video(
         MediaAccessError: Refused, unreadable, or a YouTube video Gemini cannot read.
     """
     check_video_call(video, llm=llm, manager=manager, policy=policy)
+    check_config(config)
     clip = make_clip_options(**options)
     check_question(question)
     model = resolve_llm(llm)
@@ -169,7 +174,9 @@ def analyze_video(
     with routed_video(prepared, model, clip, manager=manager) as source:
         request = build_question_request(source, question, clip)
         with youtube_errors(source.youtube_url):
-            message = invoke_model(model, request.messages, doing="answer a question about a video")
+            message = invoke_model(
+                model, request.messages, doing="answer a question about a video", config=config
+            )
     return finish_answer(message, request, fallback_model=model_name(model))
 
 
@@ -180,10 +187,12 @@ async def aanalyze_video(
     llm: ChatGoogleGenerativeAI | None = None,
     manager: GeminiFileManager | None = None,
     policy: MediaPolicy | None = None,
+    config: RunnableConfig | None = None,
     **options: Unpack[VideoKwargs],
 ) -> CaptionResult:
     """Async twin of :func:`analyze_video` (same arguments, result and errors)."""
     check_video_call(video, llm=llm, manager=manager, policy=policy)
+    check_config(config)
     clip = make_clip_options(**options)
     check_question(question)
     model = resolve_llm(llm)
@@ -193,6 +202,6 @@ async def aanalyze_video(
         request = build_question_request(source, question, clip)
         with youtube_errors(source.youtube_url):
             message = await ainvoke_model(
-                model, request.messages, doing="answer a question about a video"
+                model, request.messages, doing="answer a question about a video", config=config
             )
     return finish_answer(message, request, fallback_model=model_name(model))

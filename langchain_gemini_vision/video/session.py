@@ -24,6 +24,7 @@ from langchain_google_genai import ChatGoogleGenerativeAI
 from langchain_gemini_vision._core.client import genai_client, model_name, resolve_llm
 from langchain_gemini_vision._core.error_mapping import CallContext, map_error, redact
 from langchain_gemini_vision._core.polling import error_status
+from langchain_gemini_vision._core.tracing import RunnableConfig, check_config
 from langchain_gemini_vision._core.validate import (
     as_construction,
     check_bool,
@@ -174,23 +175,30 @@ class VideoSession:
         self.report.add(answer.usage, model=answer.model or self.model)
         return answer
 
-    def ask(self, question: str) -> CaptionResult:
+    def ask(self, question: str, *, config: RunnableConfig | None = None) -> CaptionResult:
         """Answer ``question`` about the video (through the cache when there is one).
+
+        Args:
+            question: The question, sent as written; refer to moments as MM:SS.
+            config: LangChain ``RunnableConfig`` for the model call (callbacks, tags,
+                metadata); default the config in LangChain's context.
 
         Raises:
             InvalidRequestError: Empty question.
             ResponseBlockedError: The answer was blocked.
         """
+        check_config(config)
         self.open()
         messages, kwargs, asked = self._request(question)
-        return self._finish(self.llm.invoke(messages, **kwargs), asked)
+        return self._finish(self.llm.invoke(messages, config, **kwargs), asked)
 
-    async def aask(self, question: str) -> CaptionResult:
+    async def aask(self, question: str, *, config: RunnableConfig | None = None) -> CaptionResult:
         """Async twin of :meth:`ask`."""
+        check_config(config)
         if self._media is None:
             await asyncio.to_thread(self.open)
         messages, kwargs, asked = self._request(question)
-        return self._finish(await self.llm.ainvoke(messages, **kwargs), asked)
+        return self._finish(await self.llm.ainvoke(messages, config, **kwargs), asked)
 
     def extend(self, ttl_s: float) -> None:
         """Keep the cache for ``ttl_s`` more seconds from now (no-op without a cache)."""

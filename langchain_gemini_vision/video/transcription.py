@@ -34,12 +34,21 @@ is importable from here. Free-form questions about a video live in
 
 from __future__ import annotations
 
+from typing import Any
+
 from langchain_core.messages import BaseMessage
 from langchain_google_genai import ChatGoogleGenerativeAI
 
 from langchain_gemini_vision._core.client import model_name, resolve_llm
 from langchain_gemini_vision._core.fan_out import afan_out, concurrency_for, fan_out
 from langchain_gemini_vision._core.generation import ainvoke_model, current_retries, invoke_model
+from langchain_gemini_vision._core.tracing import (
+    RunnableConfig,
+    achain_run,
+    chain_run,
+    check_config,
+    media_label,
+)
 from langchain_gemini_vision.files.manager import GeminiFileManager
 from langchain_gemini_vision.media._arg_checks import check_video_call
 from langchain_gemini_vision.media._prepare import MediaInput, MediaPolicy
@@ -111,8 +120,16 @@ __all__ = [
 _DOING = "transcribe a video window"
 
 
+def _inputs(video: MediaInput, options: TranscribeKwargs) -> dict[str, Any]:
+    """What a trace shows as the call's inputs: the video's name, never its bytes."""
+    return {"video": media_label(video), **options}
+
+
 def _run_sync(
-    model: ChatGoogleGenerativeAI, plan: TranscriptionPlan, on_progress: ProgressCallback | None
+    model: ChatGoogleGenerativeAI,
+    plan: TranscriptionPlan,
+    on_progress: ProgressCallback | None,
+    config: RunnableConfig,
 ) -> list[WindowOutcome]:
     run = WindowRun(plan, on_progress)
     retries = current_retries()  # the window threads do not inherit the caller's context
@@ -120,7 +137,12 @@ def _run_sync(
     def call(request: WindowRequest) -> BaseMessage:
         with youtube_errors(plan.source.youtube_url):
             return invoke_model(
-                model, request.messages, request.call_kwargs, doing=_DOING, retries=retries
+                model,
+                request.messages,
+                request.call_kwargs,
+                doing=_DOING,
+                retries=retries,
+                config=config,
             )
 
     limit = concurrency_for(model, plan.options.max_concurrency, len(plan.requests))
@@ -129,13 +151,18 @@ def _run_sync(
 
 
 async def _run_async(
-    model: ChatGoogleGenerativeAI, plan: TranscriptionPlan, on_progress: ProgressCallback | None
+    model: ChatGoogleGenerativeAI,
+    plan: TranscriptionPlan,
+    on_progress: ProgressCallback | None,
+    config: RunnableConfig,
 ) -> list[WindowOutcome]:
     run = WindowRun(plan, on_progress)
 
     async def call(request: WindowRequest) -> BaseMessage:
         with youtube_errors(plan.source.youtube_url):
-            return await ainvoke_model(model, request.messages, request.call_kwargs, doing=_DOING)
+            return await ainvoke_model(
+                model, request.messages, request.call_kwargs, doing=_DOING, config=config
+            )
 
     limit = concurrency_for(model, plan.options.max_concurrency, len(plan.requests))
     await afan_out(call, plan.requests, run.receive, limit)
@@ -149,6 +176,7 @@ def transcribe_video(
     on_progress: ProgressCallback | None = None,
     manager: GeminiFileManager | None = None,
     policy: MediaPolicy | None = None,
+    config: RunnableConfig | None = None,
     **options: Unpack[TranscribeKwargs],
 ) -> Transcript:
     """Transcribe a video with timestamps (and, by default, what is shown).
@@ -161,6 +189,9 @@ def transcribe_video(
         on_progress: Called with a :class:`WindowProgress` after each window.
         manager: A ``GeminiFileManager`` to upload/poll with (its polling policy, reuse index).
         policy: Trust policy for reading the video (tools pass theirs); default permissive.
+        config: LangChain ``RunnableConfig`` (callbacks, tags, metadata, ``run_name``): the call
+            is traced as one ``transcribe_video`` chain run with every window's model run as
+            its child; default the config in LangChain's context.
         **options: Keyword options (:class:`TranscribeKwargs`):
 
             - ``language``: write the transcript in this language (e.g. ``"English"``).
@@ -197,14 +228,18 @@ def transcribe_video(
         ResponseParseError: No readable segments, or every timestamp lies outside the video.
     """
     check_video_call(video, llm=llm, manager=manager, policy=policy, on_progress=on_progress)
+    check_config(config)
     checked = make_options(**options)
     model = resolve_llm(llm)
-    prepared = prepare_video(video, policy=policy)
-    check_bounds(checked, known_duration(prepared, checked))
-    with routed_video(prepared, model, checked, manager=manager) as source:
-        plan = plan_transcription(source, checked)
-        outcomes = _run_sync(model, plan, on_progress)
-    return finish_transcription(plan, outcomes, fallback_model=model_name(model))
+    with chain_run(config, "transcribe_video", _inputs(video, options)) as run:
+        prepared = prepare_video(video, policy=policy)
+        check_bounds(checked, known_duration(prepared, checked))
+        with routed_video(prepared, model, checked, manager=manager) as source:
+            plan = plan_transcription(source, checked)
+            outcomes = _run_sync(model, plan, on_progress, run.config)
+        transcript = finish_transcription(plan, outcomes, fallback_model=model_name(model))
+        run.output = transcript
+    return transcript
 
 
 async def atranscribe_video(
@@ -214,15 +249,20 @@ async def atranscribe_video(
     on_progress: ProgressCallback | None = None,
     manager: GeminiFileManager | None = None,
     policy: MediaPolicy | None = None,
+    config: RunnableConfig | None = None,
     **options: Unpack[TranscribeKwargs],
 ) -> Transcript:
     """Async twin of :func:`transcribe_video` (same arguments, result and errors)."""
     check_video_call(video, llm=llm, manager=manager, policy=policy, on_progress=on_progress)
+    check_config(config)
     checked = make_options(**options)
     model = resolve_llm(llm)
-    prepared = await aprepare_video(video, policy=policy)
-    check_bounds(checked, known_duration(prepared, checked))
-    async with arouted_video(prepared, model, checked, manager=manager) as source:
-        plan = plan_transcription(source, checked)
-        outcomes = await _run_async(model, plan, on_progress)
-    return finish_transcription(plan, outcomes, fallback_model=model_name(model))
+    async with achain_run(config, "transcribe_video", _inputs(video, options)) as run:
+        prepared = await aprepare_video(video, policy=policy)
+        check_bounds(checked, known_duration(prepared, checked))
+        async with arouted_video(prepared, model, checked, manager=manager) as source:
+            plan = plan_transcription(source, checked)
+            outcomes = await _run_async(model, plan, on_progress, run.config)
+        transcript = finish_transcription(plan, outcomes, fallback_model=model_name(model))
+        run.output = transcript
+    return transcript

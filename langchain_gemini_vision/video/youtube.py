@@ -24,6 +24,7 @@ from langchain_google_genai import ChatGoogleGenerativeAI
 from langchain_gemini_vision._core.client import model_name, resolve_llm
 from langchain_gemini_vision._core.generation import ainvoke_model, invoke_model
 from langchain_gemini_vision._core.response import read_reply
+from langchain_gemini_vision._core.tracing import RunnableConfig, check_config
 from langchain_gemini_vision._core.validate import check_llm, show
 from langchain_gemini_vision.errors import InvalidRequestError, InvalidYouTubeURLError
 from langchain_gemini_vision.media._prepare import PreparedMedia
@@ -233,6 +234,7 @@ def summarize_youtube(
     *,
     style: SummaryStyle = "brief",
     llm: ChatGoogleGenerativeAI | None = None,
+    config: RunnableConfig | None = None,
     **options: Unpack[ClipKwargs],
 ) -> VideoSummary:
     """Summarize a public YouTube video, with timestamped chapters and deep links.
@@ -242,6 +244,8 @@ def summarize_youtube(
             no-cookie); ``t=`` / ``start=`` in it becomes the start offset.
         style: ``"brief"`` (2-3 sentences), ``"detailed"``, ``"bullets"`` or ``"chapters"``.
         llm: The Gemini chat model; built from the environment when omitted.
+        config: LangChain ``RunnableConfig`` for the model call (callbacks, tags, metadata,
+            ``run_name``); default the one in LangChain's context.
         **options: Keyword options (:class:`~langchain_gemini_vision.video._options.ClipKwargs`):
 
             - ``start``: start of the part to summarize (seconds, ``"MM:SS"``, ``"H:MM:SS"``);
@@ -267,11 +271,16 @@ def summarize_youtube(
         ResponseBlockedError: The answer was blocked.
     """
     check_llm(llm)
+    check_config(config)
     request = build_summary_request(url, style=style, **options)
     model = resolve_llm(llm)
     with youtube_errors(request.ref.canonical_url):
         message = invoke_model(
-            model, request.messages, request.call_kwargs, doing="summarize a YouTube video"
+            model,
+            request.messages,
+            request.call_kwargs,
+            doing="summarize a YouTube video",
+            config=config,
         )
     return finish_summary(message, request, fallback_model=model_name(model))
 
@@ -281,14 +290,20 @@ async def asummarize_youtube(
     *,
     style: SummaryStyle = "brief",
     llm: ChatGoogleGenerativeAI | None = None,
+    config: RunnableConfig | None = None,
     **options: Unpack[ClipKwargs],
 ) -> VideoSummary:
     """Async twin of :func:`summarize_youtube` (same arguments, result and errors)."""
     check_llm(llm)
+    check_config(config)
     request = build_summary_request(url, style=style, **options)
     model = resolve_llm(llm)
     with youtube_errors(request.ref.canonical_url):
         message = await ainvoke_model(
-            model, request.messages, request.call_kwargs, doing="summarize a YouTube video"
+            model,
+            request.messages,
+            request.call_kwargs,
+            doing="summarize a YouTube video",
+            config=config,
         )
     return finish_summary(message, request, fallback_model=model_name(model))

@@ -1,7 +1,9 @@
-"""Traces nest: every window's model run is a child of the run that asked for the transcript.
+"""Traces nest: every window's model run is a child of the transcription's run, itself a child of
+the run that asked for the transcript.
 
-Sync windows run on worker threads; without the caller's context copied into them (LangChain's
-``ContextThreadPoolExecutor``) their runs would start new, parentless traces in LangSmith.
+Sync windows run on worker threads; the transcription opens one ``transcribe_video`` chain run
+under the caller's (found in LangChain's context when no ``config=`` is given) and hands each
+window a child config, so no window starts a new, parentless trace in LangSmith.
 """
 
 from __future__ import annotations
@@ -20,18 +22,17 @@ from langchain_gemini_vision.testing.samples import make_mp4
 
 
 class Runs(BaseCallbackHandler):
-    """Records each run's parent: the outer chain's, and every chat model call's."""
+    """Records each chain run (id -> parent) and every chat model call's parent."""
 
     def __init__(self) -> None:
-        self.chains: list[UUID] = []
+        self.chains: dict[UUID, UUID | None] = {}
         self.model_parents: list[UUID | None] = []
 
     def on_chain_start(
         self, serialized: Any, inputs: Any, *, run_id: UUID, parent_run_id: UUID | None = None,
         **kwargs: Any,
     ) -> None:  # fmt: skip
-        if parent_run_id is None:
-            self.chains.append(run_id)
+        self.chains[run_id] = parent_run_id
 
     def on_chat_model_start(
         self, serialized: Any, messages: Any, *, run_id: UUID, parent_run_id: UUID | None = None,
@@ -45,7 +46,7 @@ WINDOW_S = 30.0  # four windows
 
 
 @pytest.mark.parametrize("mode", ["sync", "async"])
-async def test_every_window_run_is_a_child_of_the_callers_run(
+async def test_every_window_run_is_a_child_of_the_transcription_run_under_the_callers(
     server: FakeGeminiServer, llm: ChatGoogleGenerativeAI, mode: str
 ) -> None:
     runs = Runs()
@@ -62,7 +63,8 @@ async def test_every_window_run_is_a_child_of_the_callers_run(
         chain.invoke(VIDEO, config=config)
     else:
         await chain.ainvoke(VIDEO, config=config)
-    assert len(runs.chains) == 1
+    [outer] = [run for run, parent in runs.chains.items() if parent is None]
+    [inner] = [run for run, parent in runs.chains.items() if parent == outer]
     windows = len(server.generate_requests())
     assert windows >= 3 and len(runs.model_parents) == windows
-    assert set(runs.model_parents) == {runs.chains[0]}
+    assert set(runs.model_parents) == {inner}

@@ -1,45 +1,4 @@
 """Old import path of :mod:`langchain_gemini_vision.video.transcription`, kept for existing code."""
 
-from langchain_gemini_vision.video.transcription import (
-    DEFAULT_OVERLAP_S,
-    MIN_SPLIT_S,
-    TranscribeKwargs,
-    TranscriptionOptions,
-    TranscriptionPlan,
-    WindowProgress,
-    WindowRequest,
-    WindowRun,
-    atranscribe_video,
-    build_window_request,
-    check_fps,
-    clip_metadata,
-    estimate_video_tokens,
-    finish_transcription,
-    make_options,
-    plan_transcription,
-    read_window,
-    split_request,
-    transcribe_video,
-)
-
-__all__ = [
-    "DEFAULT_OVERLAP_S",
-    "MIN_SPLIT_S",
-    "TranscribeKwargs",
-    "TranscriptionOptions",
-    "TranscriptionPlan",
-    "WindowProgress",
-    "WindowRequest",
-    "WindowRun",
-    "atranscribe_video",
-    "build_window_request",
-    "check_fps",
-    "clip_metadata",
-    "estimate_video_tokens",
-    "finish_transcription",
-    "make_options",
-    "plan_transcription",
-    "read_window",
-    "split_request",
-    "transcribe_video",
-]
+from langchain_gemini_vision.video.transcription import *  # noqa: F403  (the names of its __all__)
+from langchain_gemini_vision.video.transcription import __all__ as __all__

@@ -1,19 +1,4 @@
 """Old import path of :mod:`langchain_gemini_vision.video.qa`, kept for existing code."""
 
-from langchain_gemini_vision.video.qa import (
-    QuestionRequest,
-    aanalyze_video,
-    analyze_video,
-    build_question_request,
-    check_question,
-    finish_answer,
-)
-
-__all__ = [
-    "QuestionRequest",
-    "aanalyze_video",
-    "analyze_video",
-    "build_question_request",
-    "check_question",
-    "finish_answer",
-]
+from langchain_gemini_vision.video.qa import *  # noqa: F403  (the names of its __all__)
+from langchain_gemini_vision.video.qa import __all__ as __all__

@@ -1,19 +1,4 @@
 """Old import path of :mod:`langchain_gemini_vision.video.youtube`, kept for existing code."""
 
-from langchain_gemini_vision.video.youtube import (
-    SummaryStyle,
-    YouTubeSummaryRequest,
-    asummarize_youtube,
-    build_summary_request,
-    finish_summary,
-    summarize_youtube,
-)
-
-__all__ = [
-    "SummaryStyle",
-    "YouTubeSummaryRequest",
-    "asummarize_youtube",
-    "build_summary_request",
-    "finish_summary",
-    "summarize_youtube",
-]
+from langchain_gemini_vision.video.youtube import *  # noqa: F403  (the names of its __all__)
+from langchain_gemini_vision.video.youtube import __all__ as __all__

@@ -73,14 +73,12 @@ def _file_missing(status: int, name: str, action: str, waiting: bool, message: s
     )
 
 
-def delete_answer(exc: BaseException, attempt: int, missing_ok: bool) -> bool | None:
-    """What ``delete`` returns when ``exc`` says the file is gone; None when it does not.
+def delete_answer(exc: BaseException, attempt: int, missing_ok: bool) -> bool:
+    """What ``delete`` returns when ``exc`` says the file is gone; else ``exc`` is raised.
 
     "Gone" is a 404, or the 403 the live API answers alike for unknown and expired files. After
     a retry it means success: the attempt that seemed to fail may well have deleted the file.
     """
-    if error_status(exc) not in (403, 404):
-        return None
-    if attempt > 1:
-        return True
-    return False if missing_ok else None
+    if error_status(exc) in (403, 404) and (attempt > 1 or missing_ok):
+        return attempt > 1
+    raise exc

@@ -149,10 +149,7 @@ class RemoteFileCalls:
             try:
                 self.client.files.delete(name=name)
             except Exception as exc:
-                answer = delete_answer(exc, attempt, missing_ok)
-                if answer is None:
-                    raise
-                return answer
+                return delete_answer(exc, attempt, missing_ok)
             return True
 
         return self._retrying(attempt_delete, name, "delete")
@@ -203,10 +200,7 @@ class RemoteFileCalls:
             try:
                 await self.client.aio.files.delete(name=name)
             except Exception as exc:
-                answer = delete_answer(exc, attempt, missing_ok)
-                if answer is None:
-                    raise
-                return answer
+                return delete_answer(exc, attempt, missing_ok)
             return True
 
         return await self._aretrying(attempt_delete, name, "delete")

@@ -184,10 +184,13 @@ def finish_caption(
     return CaptionResult(text=text, model=reply.model, usage=reply.usage, warnings=warnings)
 
 
-def _check_caption_args(images: object, prompt: object, style: object) -> list[MediaInput]:
+def _check_caption_args(
+    images: object, prompt: object, style: object, config: object = None
+) -> list[MediaInput]:
     """Check every argument of a captioning call (cheap type and range tests, no I/O)."""
     refs = as_image_list(images)  # type: ignore[arg-type]  # checked just below
     check_media_list(refs, "images")
+    check_config(config)
     if prompt is not None and not isinstance(prompt, str):
         check_text(prompt, "prompt")
     if not isinstance(style, str):
@@ -249,8 +252,7 @@ def caption_image(
         MediaTooLargeError: The images together exceed the 20 MB inline limit.
         ResponseBlockedError: Gemini blocked the request or answer.
     """
-    refs = _check_caption_args(images, prompt, style)
-    check_config(config)
+    refs = _check_caption_args(images, prompt, style, config)
     check_image_call(
         llm=llm, media_resolution=media_resolution, max_image_side=max_image_side, policy=policy
     )
@@ -278,8 +280,7 @@ async def acaption_image(
     config: RunnableConfig | None = None,
 ) -> CaptionResult:
     """Async twin of :func:`caption_image` (same arguments, result and errors)."""
-    refs = _check_caption_args(images, prompt, style)
-    check_config(config)
+    refs = _check_caption_args(images, prompt, style, config)
     check_image_call(
         llm=llm, media_resolution=media_resolution, max_image_side=max_image_side, policy=policy
     )

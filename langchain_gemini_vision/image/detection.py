@@ -65,7 +65,12 @@ __all__ = [
 
 
 def _check_detect_args(
-    image: object, target: object, max_objects: object, with_masks: object, image_size: object
+    image: object,
+    target: object,
+    max_objects: object,
+    with_masks: object,
+    image_size: object,
+    config: object = None,
 ) -> None:
     """Check the arguments only detection takes (cheap type and range tests, no I/O)."""
     check_media(image, "image")
@@ -73,6 +78,7 @@ def _check_detect_args(
     check_int(max_objects, "max_objects", low=1, high=MAX_MAX_OBJECTS)
     check_bool(with_masks, "with_masks")
     check_image_size(image_size)
+    check_config(config)
 
 
 def _request_builder(
@@ -135,8 +141,7 @@ def detect_objects(
         ResponseBlockedError: Gemini blocked the request or answer.
         ResponseParseError: The answer cannot be parsed (``raw_text`` holds it).
     """
-    _check_detect_args(image, target, max_objects, with_masks, image_size)
-    check_config(config)
+    _check_detect_args(image, target, max_objects, with_masks, image_size, config)
     check_image_call(
         llm=llm, media_resolution=media_resolution, max_image_side=max_image_side, policy=policy
     )
@@ -165,8 +170,7 @@ async def adetect_objects(
     config: RunnableConfig | None = None,
 ) -> DetectionResult:
     """Async twin of :func:`detect_objects` (same arguments, result and errors)."""
-    _check_detect_args(image, target, max_objects, with_masks, image_size)
-    check_config(config)
+    _check_detect_args(image, target, max_objects, with_masks, image_size, config)
     check_image_call(
         llm=llm, media_resolution=media_resolution, max_image_side=max_image_side, policy=policy
     )

@@ -125,13 +125,25 @@ def _inputs(video: MediaInput, options: TranscribeKwargs) -> dict[str, Any]:
     return {"video": media_label(video), **options}
 
 
-def _run_sync(
-    model: ChatGoogleGenerativeAI,
-    plan: TranscriptionPlan,
+def _checked(
+    video: MediaInput,
+    llm: ChatGoogleGenerativeAI | None,
     on_progress: ProgressCallback | None,
-    config: RunnableConfig,
+    manager: GeminiFileManager | None,
+    policy: MediaPolicy | None,
+    config: RunnableConfig | None,
+    options: TranscribeKwargs,
+) -> tuple[TranscriptionOptions, ChatGoogleGenerativeAI]:
+    """Every argument checked before any I/O, and the model."""
+    check_video_call(video, llm=llm, manager=manager, policy=policy, on_progress=on_progress)
+    check_config(config)
+    return make_options(**options), resolve_llm(llm)
+
+
+def _run_sync(
+    model: ChatGoogleGenerativeAI, run: WindowRun, config: RunnableConfig
 ) -> list[WindowOutcome]:
-    run = WindowRun(plan, on_progress)
+    plan = run.plan
     retries = current_retries()  # the window threads do not inherit the caller's context
 
     def call(request: WindowRequest) -> BaseMessage:
@@ -151,12 +163,9 @@ def _run_sync(
 
 
 async def _run_async(
-    model: ChatGoogleGenerativeAI,
-    plan: TranscriptionPlan,
-    on_progress: ProgressCallback | None,
-    config: RunnableConfig,
+    model: ChatGoogleGenerativeAI, run: WindowRun, config: RunnableConfig
 ) -> list[WindowOutcome]:
-    run = WindowRun(plan, on_progress)
+    plan = run.plan
 
     async def call(request: WindowRequest) -> BaseMessage:
         with youtube_errors(plan.source.youtube_url):
@@ -227,16 +236,13 @@ def transcribe_video(
         MediaAccessError: Refused by the policy, unreadable, or a YouTube video Gemini cannot read.
         ResponseParseError: No readable segments, or every timestamp lies outside the video.
     """
-    check_video_call(video, llm=llm, manager=manager, policy=policy, on_progress=on_progress)
-    check_config(config)
-    checked = make_options(**options)
-    model = resolve_llm(llm)
+    checked, model = _checked(video, llm, on_progress, manager, policy, config, options)
     with chain_run(config, "transcribe_video", _inputs(video, options)) as run:
         prepared = prepare_video(video, policy=policy)
         check_bounds(checked, known_duration(prepared, checked))
         with routed_video(prepared, model, checked, manager=manager) as source:
             plan = plan_transcription(source, checked)
-            outcomes = _run_sync(model, plan, on_progress, run.config)
+            outcomes = _run_sync(model, WindowRun(plan, on_progress), run.config)
         transcript = finish_transcription(plan, outcomes, fallback_model=model_name(model))
         run.output = transcript
     return transcript
@@ -253,16 +259,13 @@ async def atranscribe_video(
     **options: Unpack[TranscribeKwargs],
 ) -> Transcript:
     """Async twin of :func:`transcribe_video` (same arguments, result and errors)."""
-    check_video_call(video, llm=llm, manager=manager, policy=policy, on_progress=on_progress)
-    check_config(config)
-    checked = make_options(**options)
-    model = resolve_llm(llm)
+    checked, model = _checked(video, llm, on_progress, manager, policy, config, options)
     async with achain_run(config, "transcribe_video", _inputs(video, options)) as run:
         prepared = await aprepare_video(video, policy=policy)
         check_bounds(checked, known_duration(prepared, checked))
         async with arouted_video(prepared, model, checked, manager=manager) as source:
             plan = plan_transcription(source, checked)
-            outcomes = await _run_async(model, plan, on_progress, run.config)
+            outcomes = await _run_async(model, WindowRun(plan, on_progress), run.config)
         transcript = finish_transcription(plan, outcomes, fallback_model=model_name(model))
         run.output = transcript
     return transcript

@@ -59,6 +59,7 @@ __all__ = [
 ]
 
 SummaryStyle = Literal["brief", "detailed", "bullets", "chapters"]
+_DOING = "summarize a YouTube video"
 
 STYLE_PROMPTS: dict[str, str] = {
     "brief": "In 'summary', summarize the video in two or three sentences.",
@@ -276,11 +277,7 @@ def summarize_youtube(
     model = resolve_llm(llm)
     with youtube_errors(request.ref.canonical_url):
         message = invoke_model(
-            model,
-            request.messages,
-            request.call_kwargs,
-            doing="summarize a YouTube video",
-            config=config,
+            model, request.messages, request.call_kwargs, doing=_DOING, config=config
         )
     return finish_summary(message, request, fallback_model=model_name(model))
 
@@ -300,10 +297,6 @@ async def asummarize_youtube(
     model = resolve_llm(llm)
     with youtube_errors(request.ref.canonical_url):
         message = await ainvoke_model(
-            model,
-            request.messages,
-            request.call_kwargs,
-            doing="summarize a YouTube video",
-            config=config,
+            model, request.messages, request.call_kwargs, doing=_DOING, config=config
         )
     return finish_summary(message, request, fallback_model=model_name(model))

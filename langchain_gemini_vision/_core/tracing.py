@@ -13,10 +13,12 @@ from __future__ import annotations
 
 import contextlib
 import os
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
+from uuid import UUID
 
+from langchain_core.callbacks import BaseCallbackHandler, BaseCallbackManager
 from langchain_core.runnables.config import (
     RunnableConfig,
     ensure_config,
@@ -25,7 +27,7 @@ from langchain_core.runnables.config import (
     patch_config,
 )
 
-from langchain_gemini_vision._core.validate import check_instance
+from langchain_gemini_vision._core.validate import check_instance, refuse
 
 __all__ = [
     "ChainRun",
@@ -38,13 +40,38 @@ __all__ = [
 ]
 
 
+def _is_callbacks(value: object) -> bool:
+    if isinstance(value, BaseCallbackManager):
+        return True
+    return isinstance(value, list) and all(isinstance(h, BaseCallbackHandler) for h in value)
+
+
+# The keys LangChain reads itself, and what each must hold (others go to ``configurable``).
+_KEY_RULES: dict[str, tuple[Callable[[object], bool], str]] = {
+    "callbacks": (_is_callbacks, "a list of callback handlers or a callback manager"),
+    "tags": (lambda v: isinstance(v, list) and all(isinstance(t, str) for t in v), "a list of str"),
+    "metadata": (lambda v: isinstance(v, dict), "a dict"),
+    "configurable": (lambda v: isinstance(v, dict), "a dict"),
+    "run_name": (lambda v: isinstance(v, str), "a str"),
+    "run_id": (lambda v: isinstance(v, UUID), "a uuid.UUID"),
+    "max_concurrency": (lambda v: type(v) is int and v >= 1, "an int of at least 1"),
+    "recursion_limit": (lambda v: type(v) is int and v >= 1, "an int of at least 1"),
+}
+
+
 def check_config(config: object) -> None:
-    """Refuse a ``config`` that is not a ``RunnableConfig`` (a dict) before any I/O.
+    """Refuse a ``config`` that is not a ``RunnableConfig`` before any I/O.
 
     Raises:
-        InvalidRequestError: ``config`` is neither None nor a dict.
+        InvalidRequestError: ``config`` is neither None nor a dict, or a key LangChain reads
+            holds the wrong type (``tags`` not a list of str, a callback that is no handler...).
     """
-    check_instance(config, "config", dict, "a RunnableConfig (a dict such as {'callbacks': [...]})")
+    what = "a RunnableConfig (a dict such as {'callbacks': [...]})"
+    checked: dict[str, Any] = check_instance(config, "config", dict, what) or {}
+    for key, value in checked.items():
+        rule = _KEY_RULES.get(key)
+        if rule is not None and value is not None and not rule[0](value):
+            refuse(f"config[{key!r}]", value, rule[1])
 
 
 def later_attempt(config: RunnableConfig | None) -> RunnableConfig | None:

@@ -335,6 +335,36 @@ def test_a_config_that_is_not_a_dict_is_refused_before_any_request(
     assert server.requests == []
 
 
+@pytest.mark.parametrize(
+    ("config", "key"),
+    [
+        ({"tags": "one-tag"}, "tags"),
+        ({"tags": ["ok", 3]}, "tags"),
+        ({"callbacks": ["not a handler"]}, "callbacks"),
+        ({"callbacks": print}, "callbacks"),
+        ({"metadata": ["k", "v"]}, "metadata"),
+        ({"run_name": 7}, "run_name"),
+        ({"run_id": "not-a-uuid"}, "run_id"),
+        ({"max_concurrency": 0}, "max_concurrency"),
+    ],
+)
+def test_a_config_key_of_the_wrong_type_is_named_before_any_request(
+    server: FakeGeminiServer, llm: ChatGoogleGenerativeAI, config: Any, key: str
+) -> None:
+    with pytest.raises(InvalidRequestError, match=rf"config\['{key}'\] must be"):
+        transcribe_video(VIDEO, llm=llm, config=config)
+    assert server.requests == []
+
+
+def test_unknown_config_keys_are_langchains_configurable_and_accepted(
+    server: FakeGeminiServer, llm: ChatGoogleGenerativeAI
+) -> None:
+    recorder = Recorder()
+    caption_image(PNG, llm=llm, config=_config(recorder, thread_id="t-1"))
+    [model] = recorder.of("model")
+    assert _tagged(model)
+
+
 def test_a_loader_with_a_bad_config_fails_when_built(llm: ChatGoogleGenerativeAI) -> None:
     with pytest.raises(ConfigurationError, match="config"):
         GeminiVideoTranscriptLoader(VIDEO, llm=llm, config=[1])  # type: ignore[arg-type]

@@ -32,7 +32,7 @@ from langchain_google_genai import ChatGoogleGenerativeAI
 
 from langchain_gemini_vision._core.error_mapping import CallContext, map_error, root_failure
 from langchain_gemini_vision._core.retry import RetryPolicy, RetryStep, retry_step
-from langchain_gemini_vision._core.tracing import RunnableConfig, later_attempt
+from langchain_gemini_vision._core.tracing import RunnableConfig, without_run_id
 from langchain_gemini_vision._core.validate import check_callable, check_instance
 
 logger = logging.getLogger("langchain_gemini_vision")
@@ -155,7 +155,7 @@ def invoke_model(
             return model.invoke(list(messages), config, **kwargs)
         except Exception as exc:
             delay = _delay_or_raise(settings, exc, attempt, doing, messages)
-        config = later_attempt(config)
+        config = without_run_id(config)
         settings.sleep(delay)
         attempt += 1
 
@@ -177,7 +177,7 @@ async def ainvoke_model(
             return await model.ainvoke(list(messages), config, **kwargs)
         except Exception as exc:
             delay = _delay_or_raise(settings, exc, attempt, doing, messages)
-        config = later_attempt(config)
+        config = without_run_id(config)
         await settings.asleep(delay)
         attempt += 1
 

@@ -35,8 +35,8 @@ __all__ = [
     "achain_run",
     "chain_run",
     "check_config",
-    "later_attempt",
     "media_label",
+    "without_run_id",
 ]
 
 
@@ -74,8 +74,8 @@ def check_config(config: object) -> None:
             refuse(f"config[{key!r}]", value, rule[1])
 
 
-def later_attempt(config: RunnableConfig | None) -> RunnableConfig | None:
-    """The config for a retry: a caller's ``run_id`` names the first attempt's run only."""
+def without_run_id(config: RunnableConfig | None) -> RunnableConfig | None:
+    """The config for a further run: a caller's ``run_id`` names one run only (the first)."""
     if config is None or "run_id" not in config:
         return config
     return {k: v for k, v in config.items() if k != "run_id"}  # type: ignore[return-value]

@@ -23,7 +23,7 @@ from langchain_google_genai import ChatGoogleGenerativeAI
 from langchain_gemini_vision._core.client import model_name, resolve_llm
 from langchain_gemini_vision._core.polling import PollPolicy
 from langchain_gemini_vision._core.response import ModelReply, read_reply
-from langchain_gemini_vision._core.tracing import RunnableConfig
+from langchain_gemini_vision._core.tracing import RunnableConfig, without_run_id
 from langchain_gemini_vision.document_loaders import _files_batch
 from langchain_gemini_vision.document_loaders._file_args import check_file_loader_args
 from langchain_gemini_vision.errors import MediaAccessError
@@ -241,7 +241,7 @@ class GeminiFileLoader(BaseLoader):
         self.sources = check_file_loader_args(locals())
         _files_batch.check_batch_args(locals())
         self.batch, self.job_path, self.batch_poll = batch, job_path, batch_poll
-        self.config = config
+        self.config = without_run_id(config)  # one config for many runs
         self.llm = manager.llm if manager is not None else resolve_llm(llm)
         self.prompt = prompt
         self.prompts = {**DEFAULT_PROMPTS, **(prompts or {})}

@@ -18,7 +18,7 @@ from langchain_core.documents import Document
 from langchain_google_genai import ChatGoogleGenerativeAI
 
 from langchain_gemini_vision._core.polling import PollPolicy
-from langchain_gemini_vision._core.tracing import RunnableConfig, check_config
+from langchain_gemini_vision._core.tracing import RunnableConfig, check_config, without_run_id
 from langchain_gemini_vision._core.validate import (
     as_construction,
     check_bool,
@@ -251,7 +251,7 @@ class GeminiVideoTranscriptLoader(BaseLoader):
         self.batch_poll = batch_poll
         self.videos = as_video_list(videos)
         self.llm = llm
-        self.config = config
+        self.config = without_run_id(config)  # one config for many runs
         self.mode: ChunkMode = mode
         self.chunk_seconds = float(chunk_seconds)
         self.delete_after = delete_after

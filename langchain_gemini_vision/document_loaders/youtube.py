@@ -9,7 +9,7 @@ from langchain_core.document_loaders import BaseLoader
 from langchain_core.documents import Document
 from langchain_google_genai import ChatGoogleGenerativeAI
 
-from langchain_gemini_vision._core.tracing import RunnableConfig, check_config
+from langchain_gemini_vision._core.tracing import RunnableConfig, check_config, without_run_id
 from langchain_gemini_vision._core.validate import (
     as_construction,
     check_choice,
@@ -159,7 +159,7 @@ class GeminiYouTubeLoader(BaseLoader):
         with as_construction(owner):
             self.durations = _durations(duration_s, len(self.refs))
         self.llm = llm
-        self.config = config
+        self.config = without_run_id(config)  # one config for many runs
         self.mode: LoadMode = mode
         self.style: SummaryStyle = style
         self.chunk_mode: ChunkMode = chunk_mode

@@ -304,6 +304,21 @@ async def test_loaders_pass_their_config_to_every_model_run(
     assert [c.name for c in recorder.of("chain")] == ["transcribe_video"] * 2
 
 
+def test_a_loaders_run_id_is_dropped_since_it_makes_many_runs(
+    server: FakeGeminiServer, llm: ChatGoogleGenerativeAI, tmp_path: Path
+) -> None:
+    paths = [tmp_path / "a.png", tmp_path / "b.png"]
+    for i, path in enumerate(paths):
+        path.write_bytes(make_png(32 + i, 32))
+    recorder = Recorder()
+    run_id = uuid.uuid4()
+    config = _config(recorder, run_id=run_id)
+    GeminiFileLoader([str(p) for p in paths], llm=llm, cache_dir=tmp_path, config=config).load()
+    GeminiVideoTranscriptLoader([VIDEO, VIDEO], llm=llm, config=config).load()
+    ids = [r.run_id for r in recorder.runs]
+    assert len(ids) == len(set(ids)) == 6 and run_id not in ids
+
+
 async def test_a_retried_call_is_one_run_per_attempt_and_run_id_names_the_first(
     server: FakeGeminiServer, llm: ChatGoogleGenerativeAI
 ) -> None:

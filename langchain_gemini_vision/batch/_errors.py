@@ -101,7 +101,7 @@ class BatchItemError(BatchError):
     def retryable(self) -> bool:
         """Whether resubmitting may succeed (rate limits, server errors, unreadable answers)."""
         transient = (RateLimitError, ServiceUnavailableError, RequestTimeoutError)
-        if isinstance(self, transient) or isinstance(self, ResponseParseError):
+        if isinstance(self, (*transient, ResponseParseError)):
             return True
         return self.code in (408, 429) or self.code >= 500
 

@@ -111,7 +111,8 @@ def test_a_response_the_sdk_cannot_read_fails_only_its_item(
     assert (slot.key, slot.index, slot.error.index) == ("k", 4, 4)
     assert '"parts": "x"' in slot.error.raw_text and "ValidationError" in str(slot.error)
     missing = job._item_result(item, None)
-    assert isinstance(missing.error, ServiceUnavailableError) and missing.error.retryable
+    assert isinstance(missing.error, ServiceUnavailableError)
+    assert isinstance(missing.error, BatchItemError) and missing.error.retryable
     assert str(missing.error).count("retry_failed") == 1
 
 

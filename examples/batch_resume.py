@@ -23,14 +23,17 @@ from pathlib import Path
 
 from langchain_gemini_vision import build_llm
 from langchain_gemini_vision.batch import (
+    BatchItemError,
     BatchJob,
     BatchRequest,
     caption_request,
     submit_batch,
     video_question_request,
 )
+from langchain_gemini_vision.errors import ServiceUnavailableError
 from langchain_gemini_vision.testing import FakeGeminiServer
 from langchain_gemini_vision.testing.samples import make_jpeg, make_mp4, make_png
+from langchain_gemini_vision.usage import UsageReport
 
 IMAGES = 200
 VIDEOS = 5
@@ -123,7 +126,12 @@ def parent() -> int:
         results = job.results()
         failed = [r for r in results if not r.ok]
         for r in failed:
-            print(f"  failed #{r.index} {r.key}: {r.error}")
+            # Per-item errors are typed like a synchronous call's: this 503 is a
+            # ServiceUnavailableError (and a BatchItemError with the key, index and retryable).
+            assert isinstance(r.error, ServiceUnavailableError)
+            assert isinstance(r.error, BatchItemError)
+            kind = "retryable" if r.error.retryable else "not retryable"
+            print(f"  failed #{r.index} {r.key}: [{type(r.error).__name__}, {kind}] {r.error}")
         retry = job.retry_failed(results)
         assert retry is not None
         retried = retry.wait(poll=0.01).results()
@@ -134,6 +142,9 @@ def parent() -> int:
             print(f"  #{r.index:03d} {r.key}: {text}")
         print(f"{sum(r.ok for r in final)}/{len(final)} items have a result, in input order: "
               f"{[r.index for r in final] == list(range(len(final)))}")  # fmt: skip
+        report = UsageReport()
+        report.add_results(final, batch=True)  # tokens only: the package ships no prices
+        print(report.to_text())
         print(f"Uploads left on the server: {len(server.files)}")
     return 0
 

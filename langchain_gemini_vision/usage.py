@@ -1,14 +1,18 @@
-"""Cost accounting: token usage summed per model and mode, priced with a table you can replace.
+"""Cost accounting: token usage summed per model and mode, priced with a table you pass.
 
 ``UsageReport`` adds up the ``TokenUsage`` of results (synchronous calls, batch items, video
-sessions) per model and per mode (interactive or batch). ``PriceTable`` is plain data: pass your
-own, or ``DEFAULT_PRICES.with_model(...)`` to override one model. Batch usage is priced at
-``batch_discount`` (Batch Mode costs half the interactive price: GEMINI-FACTS, "Batch Mode").
+sessions) per model and per mode (interactive or batch). ``PriceTable`` is plain data.
 
-The default prices are PLACEHOLDERS. This module was written on 2026-12-02 without network
-access, and neither the vision guide nor GEMINI-FACTS lists prices, so no number here was copied
-from Google's price list. Check https://ai.google.dev/gemini-api/docs/pricing and pass real
-prices; every cost computed with the placeholders says so (``CostReport.placeholder``).
+This package ships NO dollar prices. It was written on 2026-12-02 without network access, and
+no copy of Google's price list (https://ai.google.dev/gemini-api/docs/pricing) could be read, so
+any number here would be a guess that looks like a price. ``DEFAULT_PRICES`` is therefore empty:
+a report still counts every token, and says "no price known for model X" until you pass
+``prices=PriceTable({...})`` with figures from that page (and its date).
+
+What is cited: Google's own "Optimization" page (https://ai.google.dev/gemini-api/docs/optimization,
+stored copies read 2026-12-02) says Batch Mode costs 50% of the standard price, which is the
+default ``batch_discount``; give ``batch_input_per_million`` / ``batch_output_per_million`` when
+the price list's Batch column says otherwise.
 """
 
 from __future__ import annotations
@@ -31,31 +35,61 @@ from langchain_gemini_vision.types import TokenUsage
 
 PRICES_AS_OF = "2026-12-02"
 PRICES_SOURCE = (
-    "PLACEHOLDER (no network when written); check https://ai.google.dev/gemini-api/docs/pricing"
+    "none: this package ships no prices (Google's price list could not be read when it was "
+    "written); pass prices=PriceTable({...}) from https://ai.google.dev/gemini-api/docs/pricing"
 )
+#: Batch Mode's price relative to the standard one ("50% discount"), as Google's Optimization
+#: page (https://ai.google.dev/gemini-api/docs/optimization) states it; read 2026-12-02.
+BATCH_DISCOUNT = 0.5
 
 
 @dataclass(frozen=True)
 class ModelPrice:
-    """US dollars per million tokens for one model.
+    """US dollars per million tokens for one model (from the price list's Paid tier).
 
     Attributes:
-        input_per_million: Prompt tokens (text, image, video, audio) not read from a cache.
+        input_per_million: Prompt tokens (text, image, video) not read from a cache.
         output_per_million: Output tokens, thinking included (as LangChain counts them).
         cached_input_per_million: Prompt tokens read from a context cache.
-        batch_discount: Multiplier for Batch Mode usage (0.5: half price).
+        batch_discount: Multiplier for Batch Mode usage when no batch price is given (0.5).
+        batch_input_per_million: The Batch column's input price (else input x discount).
+        batch_output_per_million: The Batch column's output price (else output x discount).
     """
 
     input_per_million: float
     output_per_million: float
     cached_input_per_million: float
-    batch_discount: float = 0.5
+    batch_discount: float = BATCH_DISCOUNT
+    batch_input_per_million: float | None = None
+    batch_output_per_million: float | None = None
 
     def __post_init__(self) -> None:
         with as_construction("ModelPrice"):
             for name in ("input_per_million", "output_per_million", "cached_input_per_million"):
                 check_number(getattr(self, name), name, low=0, unit="dollars")
+            for name in ("batch_input_per_million", "batch_output_per_million"):
+                if getattr(self, name) is not None:
+                    check_number(getattr(self, name), name, low=0, unit="dollars")
             check_number(self.batch_discount, "batch_discount", low=0, high=1)
+
+    def dollars(self, totals: UsageTotals, *, batch: bool) -> float:
+        """What ``totals`` cost at this price, in ``batch`` mode or not."""
+        fresh = max(totals.prompt_tokens - totals.cached_tokens, 0)
+        cached = totals.cached_tokens * self.cached_input_per_million
+        if not batch:
+            return (
+                fresh * self.input_per_million
+                + cached
+                + totals.output_tokens * self.output_per_million
+            ) / 1_000_000
+        cut = self.batch_discount
+        fresh_rate = _or(self.batch_input_per_million, self.input_per_million * cut)
+        output_rate = _or(self.batch_output_per_million, self.output_per_million * cut)
+        return (fresh * fresh_rate + cached * cut + totals.output_tokens * output_rate) / 1_000_000
+
+
+def _or(given: float | None, otherwise: float) -> float:
+    return otherwise if given is None else given
 
 
 @dataclass(frozen=True)
@@ -66,7 +100,7 @@ class PriceTable:
         models: ``{model name: ModelPrice}``.
         as_of: When the prices were checked.
         source: Where they come from.
-        placeholder: True when the prices are not real (the defaults).
+        placeholder: True marks the prices as estimates, not a price list's (reports say so).
     """
 
     models: Mapping[str, ModelPrice]
@@ -90,17 +124,13 @@ class PriceTable:
         return self.models.get(bare) or self.models.get("*")
 
     def with_model(self, model: str, price: ModelPrice) -> PriceTable:
-        """A copy with ``model`` priced at ``price`` (the table stays placeholder if it was)."""
+        """A copy with ``model`` priced at ``price`` (an estimate table stays marked as one)."""
         return replace(self, models=MappingProxyType({**self.models, model: price}))
 
 
-#: PLACEHOLDER prices (round numbers, not Google's): replace them before trusting any cost.
-DEFAULT_PRICES = PriceTable(
-    models=MappingProxyType({"*": ModelPrice(1.0, 4.0, 0.25)}),
-    as_of=PRICES_AS_OF,
-    source=PRICES_SOURCE,
-    placeholder=True,
-)
+#: No prices at all (see the module's docstring): every model is "no price known" until you pass
+#: ``prices=PriceTable({...})`` or ``DEFAULT_PRICES.with_model(name, ModelPrice(...))``.
+DEFAULT_PRICES = PriceTable(models=MappingProxyType({}), as_of=PRICES_AS_OF, source=PRICES_SOURCE)
 
 
 @dataclass
@@ -138,7 +168,7 @@ class CostReport:
         lines: ``{(model, "interactive" | "batch"): dollars}``.
         total: Sum of ``lines``.
         unpriced: Models that have no price in the table (left out of ``total``).
-        placeholder: True when the table's prices are placeholders, not real prices.
+        placeholder: True when the table marks its prices as estimates.
         as_of: The table's date.
         source: The table's source.
     """
@@ -204,22 +234,17 @@ class UsageReport:
         return out
 
     def cost(self, prices: PriceTable = DEFAULT_PRICES) -> CostReport:
-        """Dollars per ``(model, mode)`` with ``prices`` (default: PLACEHOLDER prices)."""
+        """Dollars per ``(model, mode)`` with ``prices`` (default: none, so all unpriced)."""
         check_instance(prices, "prices", PriceTable, "a PriceTable", optional=False)
         lines: dict[tuple[str, str], float] = {}
         unpriced: list[str] = []
         for (model, mode), t in sorted(self.totals.items()):
             price = prices.price_for(model)
             if price is None:
-                unpriced.append(model)
+                if model not in unpriced:
+                    unpriced.append(model)
                 continue
-            fresh = max(t.prompt_tokens - t.cached_tokens, 0)
-            dollars = (
-                fresh * price.input_per_million
-                + t.cached_tokens * price.cached_input_per_million
-                + t.output_tokens * price.output_per_million
-            ) / 1_000_000
-            lines[(model, mode)] = dollars * (price.batch_discount if mode == "batch" else 1.0)
+            lines[(model, mode)] = price.dollars(t, batch=mode == "batch")
         return CostReport(
             lines, sum(lines.values()), unpriced, prices.placeholder, prices.as_of, prices.source
         )
@@ -235,6 +260,13 @@ class UsageReport:
                 f"{model:<17} {mode:<11} {t.calls:>6} {t.prompt_tokens:>8} {t.cached_tokens:>8} "
                 f"{t.output_tokens:>8} {t.thinking_tokens:>9}  {shown}"
             )
-        note = " (PLACEHOLDER prices: pass real ones)" if cost.placeholder else ""
-        rows.append(f"total ${cost.total:.6f}{note}; prices as of {cost.as_of}: {cost.source}")
+        if cost.lines:
+            note = " (ESTIMATED prices)" if cost.placeholder else ""
+            rows.append(f"total ${cost.total:.6f}{note}; prices as of {cost.as_of}: {cost.source}")
+        if cost.unpriced:
+            rows.append(
+                f"no price known for model {', '.join(cost.unpriced)}: pass prices=PriceTable("
+                "{model: ModelPrice(...)}) from https://ai.google.dev/gemini-api/docs/pricing"
+                + (" (costs above leave it out)" if cost.lines else "")
+            )
         return "\n".join(rows)

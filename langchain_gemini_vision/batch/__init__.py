@@ -5,13 +5,23 @@ Example:
     >>> job = BatchJob.load("captions.job.json").wait()                   # doctest: +SKIP
     >>> for item in job.results():                                        # doctest: +SKIP
     ...     print(item.index, item.result or item.error)
+
+A failed item's ``error`` is typed like a synchronous call's (``RateLimitError``,
+``InvalidRequestError``, ``ResponseParseError``...) and is also a ``BatchItemError``.
 """
 
 from __future__ import annotations
 
 from langchain_gemini_vision.batch._errors import (
     BatchError,
+    BatchItemAuthenticationError,
+    BatchItemBlockedError,
     BatchItemError,
+    BatchItemInvalidRequestError,
+    BatchItemParseError,
+    BatchItemRateLimitError,
+    BatchItemServiceUnavailableError,
+    BatchItemTimeoutError,
     BatchJobError,
     BatchWaitTimeout,
 )
@@ -36,8 +46,15 @@ from langchain_gemini_vision.batch._waiting import DEFAULT_POLL
 __all__ = [
     "DEFAULT_POLL",
     "BatchError",
+    "BatchItemAuthenticationError",
+    "BatchItemBlockedError",
     "BatchItemError",
+    "BatchItemInvalidRequestError",
+    "BatchItemParseError",
+    "BatchItemRateLimitError",
     "BatchItemResult",
+    "BatchItemServiceUnavailableError",
+    "BatchItemTimeoutError",
     "BatchJob",
     "BatchJobError",
     "BatchRequest",

@@ -18,6 +18,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from langchain_core.messages import BaseMessage
 from langchain_google_genai import ChatGoogleGenerativeAI
 
 from langchain_gemini_vision._core.client import genai_client
@@ -27,7 +28,12 @@ from langchain_gemini_vision._core.validate import as_construction
 from langchain_gemini_vision.batch._checks import check_clocks, check_job_fields
 from langchain_gemini_vision.batch._convert import message_from_response
 from langchain_gemini_vision.batch._create import Spool, create_remote, read_requests
-from langchain_gemini_vision.batch._errors import BatchItemError, BatchJobError, item_error
+from langchain_gemini_vision.batch._errors import (
+    BatchJobError,
+    as_item_error,
+    item_error,
+    missing_item_error,
+)
 from langchain_gemini_vision.batch._items import ItemRecord
 from langchain_gemini_vision.batch._operation import (
     JobProgress,
@@ -45,7 +51,7 @@ from langchain_gemini_vision.batch._transcripts import (
     window_transcript,
 )
 from langchain_gemini_vision.batch._waiting import WaitMixin
-from langchain_gemini_vision.errors import GeminiVisionError
+from langchain_gemini_vision.errors import GeminiVisionError, ResponseParseError
 from langchain_gemini_vision.files.manager import GeminiFileManager
 from langchain_gemini_vision.types import TokenUsage, Transcript
 from langchain_gemini_vision.video.transcription import WindowOutcome
@@ -58,7 +64,8 @@ ENDED_STATES = frozenset({"SUCCEEDED", "FAILED", "CANCELLED", "EXPIRED"})
 
 BatchItemResult = ItemResult[BatchResult]
 """One item of a batch job: ``key``, ``index``, ``result`` (CaptionResult, DetectionResult) or
-``error`` (a ``BatchItemError`` from the server, or the parser's error)."""
+``error``: a ``BatchItemError`` that is also the taxonomy class of the failure (a 429 item's is a
+``RateLimitError``, an unreadable answer's a ``ResponseParseError``)."""
 
 
 class BatchJob(WaitMixin, JobFileMixin):
@@ -232,18 +239,15 @@ class BatchJob(WaitMixin, JobFileMixin):
         return out
 
     def _item_result(self, item: ItemRecord, entry: dict[str, Any] | None) -> BatchItemResult:
+        job = self.name or ""
         if entry is None:
-            error = BatchItemError(
-                f"The results of batch job {self.name} have no entry for item {item.key!r}; "
-                "retry it with job.retry_failed().",
-                key=item.key,
-                code=0,
-            )
+            error = missing_item_error(item.key, index=item.index, job_name=job)
             return BatchItemResult(item.key, item.index, error=error)
         if isinstance(entry.get("error"), dict):
-            return BatchItemResult(item.key, item.index, error=item_error(item.key, entry["error"]))
+            error = item_error(item.key, entry["error"], index=item.index, job_name=job)
+            return BatchItemResult(item.key, item.index, error=error)
         try:
-            message = message_from_response(entry.get("response") or {})
+            message = _read_response(item.key, entry.get("response"))
             if item.kind == WINDOW_KIND:
                 outcome = read_window_item(item.context, message)
                 self._outcomes[item.key] = outcome
@@ -251,7 +255,8 @@ class BatchJob(WaitMixin, JobFileMixin):
             else:
                 result = finish_item(item.kind, item.context, message, model=self.model)
         except GeminiVisionError as exc:
-            return BatchItemResult(item.key, item.index, error=exc)
+            typed = as_item_error(exc, key=item.key, index=item.index)
+            return BatchItemResult(item.key, item.index, error=typed)
         return BatchItemResult(item.key, item.index, result=result)
 
     def combine(
@@ -367,6 +372,20 @@ class BatchJob(WaitMixin, JobFileMixin):
             self.media_files = []
         self.save()
         return doomed
+
+
+def _read_response(key: str, response: Any) -> BaseMessage:
+    """The item's ``AIMessage``; a response the SDK cannot read is that item's parse error."""
+    try:
+        return message_from_response(response if isinstance(response, dict) else {})
+    except (ValueError, TypeError, KeyError, AttributeError) as exc:  # pydantic's is a ValueError
+        raw = json.dumps(response, default=str)[:2000]
+        raise ResponseParseError(
+            f"The response of batch item {key!r} is not a GenerateContentResponse the SDK can "
+            f"read ({type(exc).__name__}: {str(exc)[:200]}). Retry it with job.retry_failed(), "
+            "or read raw_text.",
+            raw_text=raw,
+        ) from exc
 
 
 def _raw_get(llm: ChatGoogleGenerativeAI, name: str) -> dict[str, Any]:

@@ -25,7 +25,7 @@ from langchain_gemini_vision.batch import (
 from langchain_gemini_vision.testing import FakeGeminiServer
 from langchain_gemini_vision.testing.samples import make_mp4, make_png
 from langchain_gemini_vision.types import CaptionResult, DetectionResult
-from langchain_gemini_vision.usage import UsageReport
+from langchain_gemini_vision.usage import ModelPrice, PriceTable, UsageReport
 
 from ._media import write_images
 
@@ -83,7 +83,8 @@ def test_batch_item_is_byte_for_byte_the_synchronous_request(
     report = UsageReport()
     report.add_results([result], batch=True)
     report.add_result(sync)
-    batch_line, sync_line = report.cost().lines.values()
+    prices = PriceTable({"*": ModelPrice(1.0, 4.0, 0.25)}, as_of="test", source="test")
+    batch_line, sync_line = report.cost(prices).lines.values()
     assert batch_line == pytest.approx(sync_line / 2)  # same tokens, batch at half price
     assert job.usage([result]) == sync.usage
 

@@ -69,7 +69,7 @@ def test_submit_folder_and_list_then_wait_and_results(
     assert [line["index"] for line in lines] == [0, 1, 2, 3]
     assert lines[0]["result"]["text"] == "a caption"
     assert (
-        lines[1]["error"]["type"] == "BatchItemError"
+        lines[1]["error"]["type"] == "BatchItemInvalidRequestError"
         and "bad image" in lines[1]["error"]["message"]
     )
     assert "1 item(s) failed" in err

@@ -91,6 +91,10 @@ def test_batch_resume_example_survives_a_kill(tmp_path: Path) -> None:
         ["#142", "img-142:"],
         ["#203", "vid-3:"],
     ]
+    assert all("[BatchItemServiceUnavailableError, retryable]" in line for line in failed)
     assert "Retried 3 item(s): 3 succeeded" in out
     assert "205/205 items have a result, in input order: True" in out
+    usage = next(line.split() for line in lines if line.startswith("gemini-3.5-flash"))
+    assert usage[1:3] == ["batch", "205"]  # every item's tokens, retried ones included
+    assert "no price known for model gemini-3.5-flash" in out
     assert lines[-1] == "Uploads left on the server: 0"

@@ -26,11 +26,12 @@ from langchain_gemini_vision.image._imaging import (
     arouted_images,
     check_image_count,
     check_inline_total,
+    image_limits,
     prepare_images,
     routed_images,
 )
 from langchain_gemini_vision.media._arg_checks import check_image_call, check_media_list
-from langchain_gemini_vision.media._options import normalise_media_resolution
+from langchain_gemini_vision.media._options import ImageSide, normalise_media_resolution
 from langchain_gemini_vision.media._prepare import MediaInput, MediaPolicy, PreparedMedia
 from langchain_gemini_vision.types import CaptionResult
 
@@ -218,7 +219,7 @@ def caption_image(
     style: CaptionStyle = DEFAULT_STYLE,
     llm: ChatGoogleGenerativeAI | None = None,
     media_resolution: str | None = None,
-    max_image_side: int | None = None,
+    max_image_side: ImageSide = None,
     policy: MediaPolicy | None = None,
 ) -> CaptionResult:
     """Caption one or several images, or answer ``prompt`` about them.
@@ -233,6 +234,9 @@ def caption_image(
         media_resolution: ``"low"``, ``"medium"``, ``"high"`` or ``"ultra_high"`` (Gemini 3+;
             older models ignore it).
         max_image_side: Downscale images before sending so the longest side is at most this.
+            None (default): for Gemini 3+ models, images larger than the model can use at
+            ``media_resolution`` are downscaled to that budget (about 2.56 MP at high; see
+            docs/images.md); other models get them as they are. ``"original"``: never downscale.
         policy: Trust policy for reading the images (tools pass theirs); default permissive.
 
     Returns:
@@ -251,7 +255,8 @@ def caption_image(
     )
     build = _request_builder(refs, style, prompt, media_resolution)
     model = resolve_llm(llm)
-    prepared = prepare_images(refs, policy=policy, max_image_side=max_image_side)
+    side, pixels = image_limits(max_image_side, model, media_resolution)
+    prepared = prepare_images(refs, policy=policy, max_image_side=side, max_image_pixels=pixels)
     check_inline_total(prepared)
     with routed_images(prepared, model) as ready:
         request = build(ready)
@@ -266,7 +271,7 @@ async def acaption_image(
     style: CaptionStyle = DEFAULT_STYLE,
     llm: ChatGoogleGenerativeAI | None = None,
     media_resolution: str | None = None,
-    max_image_side: int | None = None,
+    max_image_side: ImageSide = None,
     policy: MediaPolicy | None = None,
 ) -> CaptionResult:
     """Async twin of :func:`caption_image` (same arguments, result and errors)."""
@@ -276,7 +281,10 @@ async def acaption_image(
     )
     build = _request_builder(refs, style, prompt, media_resolution)
     model = resolve_llm(llm)
-    prepared = await aprepare_images(refs, policy=policy, max_image_side=max_image_side)
+    side, pixels = image_limits(max_image_side, model, media_resolution)
+    prepared = await aprepare_images(
+        refs, policy=policy, max_image_side=side, max_image_pixels=pixels
+    )
     check_inline_total(prepared)
     async with arouted_images(prepared, model) as ready:
         request = build(ready)

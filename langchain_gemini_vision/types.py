@@ -36,13 +36,42 @@ class TokenUsage(BaseModel):
         )
 
 
+class SentImage(BaseModel):
+    """What was sent for one image: its size after preparation beside the upright original's.
+
+    Attributes:
+        width: Width of the image sent, in pixels.
+        height: Height of the image sent.
+        original_width: Width of the upright original (after EXIF orientation).
+        original_height: Height of the upright original.
+        downscaled: Whether the image sent is smaller than the original.
+        mime_type: Type of the bytes sent.
+        size_bytes: Bytes sent (inline or uploaded), when known.
+    """
+
+    model_config = ConfigDict(frozen=True)
+
+    width: int
+    height: int
+    original_width: int
+    original_height: int
+    downscaled: bool = False
+    mime_type: str = ""
+    size_bytes: int | None = None
+
+
 class CaptionResult(BaseModel):
-    """A caption (or free-form answer) about one or more images."""
+    """A caption (or free-form answer) about one or more images.
+
+    ``sent_images`` says, per image in order, what size was sent (empty for File API images whose
+    pixels were never read here, and for Batch Mode results).
+    """
 
     text: str
     model: str = ""
     usage: TokenUsage = Field(default_factory=TokenUsage)
     warnings: list[str] = Field(default_factory=list)
+    sent_images: list[SentImage] = Field(default_factory=list)
 
     def __str__(self) -> str:
         return self.text
@@ -114,6 +143,8 @@ class DetectionResult(BaseModel):
     usage: TokenUsage = Field(default_factory=TokenUsage)
     warnings: list[str] = Field(default_factory=list)
     truncated: bool = False
+    sent_image: SentImage | None = None
+    """What was sent (None when the pixels were never read here, or in Batch Mode results)."""
 
     def __len__(self) -> int:
         return len(self.detections)

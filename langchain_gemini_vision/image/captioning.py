@@ -33,7 +33,7 @@ from langchain_gemini_vision.image._imaging import (
 from langchain_gemini_vision.media._arg_checks import check_image_call, check_media_list
 from langchain_gemini_vision.media._options import ImageSide, normalise_media_resolution
 from langchain_gemini_vision.media._prepare import MediaInput, MediaPolicy, PreparedMedia
-from langchain_gemini_vision.types import CaptionResult
+from langchain_gemini_vision.types import CaptionResult, SentImage
 
 CaptionStyle = Literal["one_line", "detailed", "alt_text", "transcribe"]
 """Preset prompts: a one-line caption, a detailed description, accessible alt text, or a
@@ -73,6 +73,7 @@ class CaptionRequest:
     messages: list[BaseMessage]
     call_kwargs: dict[str, Any] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
+    sent_images: list[SentImage] = field(default_factory=list)
 
 
 def as_image_list(images: MediaInput | Sequence[MediaInput]) -> list[MediaInput]:
@@ -151,7 +152,10 @@ def build_caption_request(
     ]
     content.append({"type": "text", "text": text})
     warnings = [f"{p.source}: {r}" if len(prepared) > 1 else r for p in prepared for r in p.repairs]
-    return CaptionRequest(messages=[HumanMessage(content=content)], warnings=warnings)
+    sent = [image for image in (p.sent_image() for p in prepared) if image is not None]
+    return CaptionRequest(
+        messages=[HumanMessage(content=content)], warnings=warnings, sent_images=sent
+    )
 
 
 def finish_caption(
@@ -181,7 +185,13 @@ def finish_caption(
             f"The model returned an empty caption (finish reason {reply.finish_reason or '?'}).",
             raw_text=reply.text,
         )
-    return CaptionResult(text=text, model=reply.model, usage=reply.usage, warnings=warnings)
+    return CaptionResult(
+        text=text,
+        model=reply.model,
+        usage=reply.usage,
+        warnings=warnings,
+        sent_images=request.sent_images,
+    )
 
 
 def _check_caption_args(images: object, prompt: object, style: object) -> list[MediaInput]:

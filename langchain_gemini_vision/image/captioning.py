@@ -246,7 +246,8 @@ def caption_image(
         max_image_side: Downscale images before sending so the longest side is at most this.
             None (default): for Gemini 3+ models, images larger than the model can use at
             ``media_resolution`` are downscaled to that budget (about 2.56 MP at high; see
-            docs/images.md); other models get them as they are. ``"original"``: never downscale.
+            docs/detection-geometry.md); other models get them as they are. ``"original"``: never
+            downscale.
         policy: Trust policy for reading the images (tools pass theirs); default permissive.
 
     Returns:

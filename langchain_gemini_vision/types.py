@@ -37,16 +37,9 @@ class TokenUsage(BaseModel):
 
 
 class SentImage(BaseModel):
-    """What was sent for one image: its size after preparation beside the upright original's.
+    """What was sent for one image, beside the upright original's size (EXIF orientation applied).
 
-    Attributes:
-        width: Width of the image sent, in pixels.
-        height: Height of the image sent.
-        original_width: Width of the upright original (after EXIF orientation).
-        original_height: Height of the upright original.
-        downscaled: Whether the image sent is smaller than the original.
-        mime_type: Type of the bytes sent.
-        size_bytes: Bytes sent (inline or uploaded), when known.
+    ``downscaled`` says whether it was shrunk (by ``max_image_side`` or the model's default budget).
     """
 
     model_config = ConfigDict(frozen=True)
@@ -63,8 +56,8 @@ class SentImage(BaseModel):
 class CaptionResult(BaseModel):
     """A caption (or free-form answer) about one or more images.
 
-    ``sent_images`` says, per image in order, what size was sent (empty for File API images whose
-    pixels were never read here, and for Batch Mode results).
+    ``sent_images``: what was sent, per image in order (not for File API images read elsewhere, nor
+    in Batch Mode results).
     """
 
     text: str

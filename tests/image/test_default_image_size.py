@@ -7,7 +7,6 @@ about what the package says it sent.
 from __future__ import annotations
 
 import io
-import json
 
 import pytest
 from langchain_google_genai import ChatGoogleGenerativeAI
@@ -15,11 +14,11 @@ from PIL import Image
 
 from langchain_gemini_vision import acaption_image, caption_image, detect_objects
 from langchain_gemini_vision.media._options import GEMINI_3_IMAGE_TOKENS, PIXELS_PER_TOKEN
-from langchain_gemini_vision.testing import FakeGeminiServer, GenerateRequest
+from langchain_gemini_vision.testing import FakeGeminiServer
 from langchain_gemini_vision.testing.samples import make_jpeg
 from langchain_gemini_vision.tools import GeminiObjectDetectionTool
 
-from .conftest import red_box, upright
+from .conftest import marker_answer, red_box, upright
 
 # Stored 4032x3024 with EXIF orientation 6: a 12 MP portrait phone photo, 3024x4032 upright.
 STORED = (4032, 3024)
@@ -133,26 +132,10 @@ def test_small_images_are_never_enlarged_nor_re_encoded(
     assert not result.sent_images[0].downscaled
 
 
-def _marker_answer(request: GenerateRequest) -> str:
-    """A 'model' that looks: finds the red marker in the image it was sent (0-1000 grid)."""
-    data = request.media[0].data
-    assert data is not None
-    image = Image.open(io.BytesIO(data))
-    x0, y0, x1, y1 = red_box(image)
-    w, h = image.size
-    box_2d = [
-        round(y0 / h * 1000),
-        round(x0 / w * 1000),
-        round(y1 / h * 1000),
-        round(x1 / w * 1000),
-    ]
-    return json.dumps([{"box_2d": box_2d, "label": "red marker"}])
-
-
 def test_boxes_on_a_default_downscaled_rotated_photo_are_in_original_pixels(
     server: FakeGeminiServer, llm: ChatGoogleGenerativeAI, photo: bytes
 ) -> None:
-    server.add_rule(handler=_marker_answer)
+    server.add_rule(handler=marker_answer)
     result = detect_objects(photo, "the red marker", llm=llm)
 
     sent = _received(server)
@@ -174,7 +157,7 @@ def test_detection_tool_applies_the_default_too(
 
     folder = Path(str(tmp_path))
     (folder / "phone.jpg").write_bytes(photo)
-    server.add_rule(handler=_marker_answer)
+    server.add_rule(handler=marker_answer)
     tool = GeminiObjectDetectionTool(llm=llm, allowed_dirs=[folder], media_resolution="medium")
     tool.invoke({"image": str(folder / "phone.jpg"), "target": "the red marker"})
     _assert_upright_and_within(_received(server), _budget("MEDIA_RESOLUTION_MEDIUM"))

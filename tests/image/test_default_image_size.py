@@ -161,3 +161,42 @@ def test_detection_tool_applies_the_default_too(
     tool = GeminiObjectDetectionTool(llm=llm, allowed_dirs=[folder], media_resolution="medium")
     tool.invoke({"image": str(folder / "phone.jpg"), "target": "the red marker"})
     _assert_upright_and_within(_received(server), _budget("MEDIA_RESOLUTION_MEDIUM"))
+
+
+def test_tools_and_toolkit_take_original_and_refuse_other_words(
+    llm: ChatGoogleGenerativeAI,
+) -> None:
+    from langchain_gemini_vision import ConfigurationError, GeminiVisionToolkit
+    from langchain_gemini_vision.tools import GeminiImageCaptionTool
+
+    toolkit = GeminiVisionToolkit(llm=llm, max_image_side="original")
+    assert {getattr(t, "max_image_side", "original") for t in toolkit.get_tools()} == {"original"}
+    assert GeminiImageCaptionTool(llm=llm, max_image_side="original").max_image_side == "original"
+    with pytest.raises(ConfigurationError, match="'original'"):
+        GeminiImageCaptionTool(llm=llm, max_image_side="full")
+    with pytest.raises(ConfigurationError, match="max_image_side"):
+        GeminiVisionToolkit(llm=llm, max_image_side=0)
+
+
+def test_batch_items_get_the_same_default(llm: ChatGoogleGenerativeAI, photo: bytes) -> None:
+    from langchain_gemini_vision.batch._requests import (
+        MediaUploads,
+        build_item,
+        caption_request,
+        detection_request,
+    )
+
+    uploads = MediaUploads(llm, manager=None)  # type: ignore[arg-type]  # inline: no uploads
+    for request in (
+        caption_request(photo, media_resolution="low"),
+        detection_request(photo, "the red marker", media_resolution="low"),
+    ):
+        block = build_item(request, uploads).messages[0].content[0]
+        assert isinstance(block, dict)
+        _assert_upright_and_within(
+            Image.open(io.BytesIO(block["data"])), _budget("MEDIA_RESOLUTION_LOW")
+        )
+    explicit = build_item(caption_request(photo, max_image_side=500), uploads)
+    block = explicit.messages[0].content[0]
+    assert isinstance(block, dict)
+    assert Image.open(io.BytesIO(block["data"])).size == (375, 500)

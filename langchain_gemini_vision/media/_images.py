@@ -119,8 +119,12 @@ def _fit(
     by_pixels = math.sqrt(max_pixels / (width * height)) if max_pixels else 1.0
     if min(by_side, by_pixels) >= 1:
         return size
-    if by_pixels < by_side:  # rounded down, so the result never exceeds the pixel budget
-        return max(1, int(width * by_pixels)), max(1, int(height * by_pixels))
+    if max_pixels and by_pixels < by_side:  # rounded down: never over the pixel budget
+        # The nudge keeps float error (4095.9999...) from costing a whole row or column.
+        fitted = max(1, int(width * by_pixels + 1e-9)), max(1, int(height * by_pixels + 1e-9))
+        if fitted[0] * fitted[1] > max_pixels:
+            fitted = max(1, int(width * by_pixels)), max(1, int(height * by_pixels))
+        return fitted
     return max(1, round(width * by_side)), max(1, round(height * by_side))
 
 
@@ -192,7 +196,9 @@ def normalise_image(
         data: The image bytes.
         mime_type: Their sniffed MIME type.
         max_side: Longest side, in pixels, of the image to send; None: no side limit.
-        max_pixels: Most pixels (width x height) of the image to send; None: no pixel limit.
+        max_pixels: Most pixels (width x height) of the image to send; None: no pixel limit. A
+            soft limit (it carries the model's default budget): an image that cannot be shrunk
+            within ``DECODE_PIXEL_BUDGET`` is prepared as if it were None.
 
     Returns:
         A ``NormalisedImage``; ``data`` is the original object when nothing had to change.
@@ -220,13 +226,21 @@ def _decoded_pixels(img: Image.Image, stored_target: tuple[int, int], drafts: bo
     return -(-width // scale) * -(-height // scale)
 
 
+def _decode_cost(
+    img: Image.Image, display: tuple[int, int], target: tuple[int, int], swaps: bool
+) -> int:
+    """Pixels decoded to turn the upright image into ``target`` (see ``_decoded_pixels``)."""
+    stored_target = (target[1], target[0]) if swaps else target
+    return _decoded_pixels(img, stored_target, img.format == "JPEG" and target != display)
+
+
 def _over_budget(display: tuple[int, int], pixels: int) -> MediaTooLargeError:
     return MediaTooLargeError(
         f"Rotating, converting or downscaling this {display[0]}x{display[1]} image means decoding "
         f"{pixels:,} pixels (about {pixels * 4 // 1_000_000:,} MB), over the "
         f"{DECODE_PIXEL_BUDGET:,}-pixel budget that keeps memory bounded. Downscale it first "
         "(e.g. `vipsthumbnail in.png -s 4096`), or send it unchanged through the File API "
-        "(max_image_side=0, and no EXIF rotation needed)."
+        '(max_image_side="original", and no EXIF rotation needed).'
     )
 
 
@@ -251,13 +265,18 @@ def normalise_image_stream(
     swaps = orientation in _SWAPS_AXES
     display = (stored[1], stored[0]) if swaps else stored
     target = _fit(display, max_side, max_pixels)
+    if max_pixels and _decode_cost(img, display, target, swaps) > DECODE_PIXEL_BUDGET:
+        # ``max_pixels`` is the model's default budget, not the caller's demand: an image too
+        # large to shrink within the memory bound is sent as it would be without it (uploaded
+        # from disk as is when nothing else must change), never refused because of the default.
+        target = _fit(display, max_side)
     convert = mime_type in _CONVERT_TO_PNG
     if orientation == 1 and target == display and not convert:
         _verify_pixels(img, fp, mime_type)
         return NormalisedImage(b"", mime_type, display, display, orientation, unchanged=True)
     repairs: list[str] = []
     stored_target = (target[1], target[0]) if swaps else target
-    pixels = _decoded_pixels(img, stored_target, img.format == "JPEG" and target != display)
+    pixels = _decode_cost(img, display, target, swaps)
     if pixels > DECODE_PIXEL_BUDGET:
         raise _over_budget(display, pixels)
     try:

@@ -105,3 +105,26 @@ def test_fit_to_pixels_never_exceeds_never_enlarges_keeps_aspect(
 def test_side_and_pixel_limits_together_take_the_smaller() -> None:
     assert _fit((4000, 3000), 1000, 12_000_000) == (1000, 750)
     assert _fit((4000, 3000), 3000, 1_200_000) == (1264, 948)
+
+
+def test_the_default_budget_never_makes_an_image_fail(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Too large to shrink within the memory bound: sent as is, as without the default."""
+    from langchain_gemini_vision.errors import MediaTooLargeError
+    from langchain_gemini_vision.media import _images
+    from langchain_gemini_vision.testing.samples import make_jpeg, make_png
+
+    monkeypatch.setattr(_images, "DECODE_PIXEL_BUDGET", 1_000_000)
+    png = make_png(1600, 1200)  # 1.92 MP to decode, over the (patched) 1 MP bound
+    image = _images.normalise_image(png, "image/png", max_pixels=500_000)
+    assert image.unchanged and image.data is png and image.sent_size == (1600, 1200)
+    # The caller's own side is a demand: still refused, with what to do.
+    with pytest.raises(MediaTooLargeError, match='max_image_side="original"'):
+        _images.normalise_image(png, "image/png", max_side=800)
+    # A rotation is needed anyway: the bound still holds, the default changes nothing there.
+    rotated = make_jpeg(1600, 1200, orientation=6)
+    with pytest.raises(MediaTooLargeError):
+        _images.normalise_image(rotated, "image/jpeg", max_pixels=500_000)
+    # Within the bound after JPEG draft scaling (1/2: 0.48 MP), the budget applies.
+    small = make_jpeg(1600, 1200)
+    shrunk = _images.normalise_image(small, "image/jpeg", max_pixels=400_000)
+    assert shrunk.sent_size[0] * shrunk.sent_size[1] <= 400_000 and not shrunk.unchanged

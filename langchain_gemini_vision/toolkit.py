@@ -17,6 +17,7 @@ from langchain_gemini_vision.errors import InvalidRequestError
 from langchain_gemini_vision.image.captioning import CaptionStyle
 from langchain_gemini_vision.image.detection import DEFAULT_MAX_OBJECTS
 from langchain_gemini_vision.media._arg_checks import check_settings
+from langchain_gemini_vision.media._options import ImageSide
 from langchain_gemini_vision.tools import (
     GeminiImageCaptionTool,
     GeminiObjectDetectionTool,
@@ -60,7 +61,7 @@ class GeminiVisionToolkit(BaseToolkit):
             ``allowed_dirs``; off by default (a hard link can name an outside file).
         max_content_chars: Cap on the text each tool returns to the model (artifacts are whole).
         max_image_side: Downscale images to this longest side before sending (boxes stay in the
-            original's pixels).
+            original's pixels); None: the model's default budget; ``"original"``: as is.
         media_resolution: ``"low"``, ``"medium"`` or ``"high"`` for images and video (Gemini 3+).
         max_objects: Most objects the detection tool asks for.
         with_masks: The detection tool also asks for segmentation masks.
@@ -85,7 +86,7 @@ class GeminiVisionToolkit(BaseToolkit):
     allow_gcs: bool = False
     allow_hardlinks: bool = False
     max_content_chars: int = Field(default=8000, gt=0)
-    max_image_side: int | None = Field(default=None, gt=0)
+    max_image_side: ImageSide = None
     media_resolution: str | None = None
     max_objects: int = Field(default=DEFAULT_MAX_OBJECTS, gt=0)
     with_masks: bool = False

@@ -36,13 +36,35 @@ class TokenUsage(BaseModel):
         )
 
 
+class SentImage(BaseModel):
+    """What was sent for one image, beside the upright original's size (EXIF orientation applied).
+
+    ``downscaled`` says whether it was shrunk (by ``max_image_side`` or the model's default budget).
+    """
+
+    model_config = ConfigDict(frozen=True)
+
+    width: int
+    height: int
+    original_width: int
+    original_height: int
+    downscaled: bool = False
+    mime_type: str = ""
+    size_bytes: int | None = None
+
+
 class CaptionResult(BaseModel):
-    """A caption (or free-form answer) about one or more images."""
+    """A caption (or free-form answer) about one or more images.
+
+    ``sent_images``: what was sent, per image in order (not for File API images read elsewhere, nor
+    in Batch Mode results).
+    """
 
     text: str
     model: str = ""
     usage: TokenUsage = Field(default_factory=TokenUsage)
     warnings: list[str] = Field(default_factory=list)
+    sent_images: list[SentImage] = Field(default_factory=list)
 
     def __str__(self) -> str:
         return self.text
@@ -114,6 +136,8 @@ class DetectionResult(BaseModel):
     usage: TokenUsage = Field(default_factory=TokenUsage)
     warnings: list[str] = Field(default_factory=list)
     truncated: bool = False
+    sent_image: SentImage | None = None
+    """What was sent (None when the pixels were never read here, or in Batch Mode results)."""
 
     def __len__(self) -> int:
         return len(self.detections)

@@ -23,9 +23,10 @@ from langchain_gemini_vision.errors import InvalidRequestError
 from langchain_gemini_vision.files._routing import routed_media
 from langchain_gemini_vision.files.manager import GeminiFileManager
 from langchain_gemini_vision.image import captioning, detection
-from langchain_gemini_vision.image._imaging import _needs_routing, prepare_images
+from langchain_gemini_vision.image._imaging import _needs_routing, image_limits, prepare_images
 from langchain_gemini_vision.image.geometry import DisplaySize
 from langchain_gemini_vision.media._arg_checks import check_max_image_side, check_resolution
+from langchain_gemini_vision.media._options import ImageSide
 from langchain_gemini_vision.media._prepare import MediaInput, PreparedMedia
 from langchain_gemini_vision.types import CaptionResult, DetectionResult, Transcript
 from langchain_gemini_vision.video import qa as video_qa
@@ -65,7 +66,7 @@ def caption_request(
     prompt: str | None = None,
     style: captioning.CaptionStyle = captioning.DEFAULT_STYLE,
     media_resolution: str | None = None,
-    max_image_side: int | None = None,
+    max_image_side: ImageSide = None,
     key: str | None = None,
 ) -> BatchRequest:
     """A captioning item (the arguments of :func:`~langchain_gemini_vision.caption_image`).
@@ -89,7 +90,7 @@ def detection_request(
     max_objects: int = detection.DEFAULT_MAX_OBJECTS,
     with_masks: bool = False,
     media_resolution: str | None = None,
-    max_image_side: int | None = None,
+    max_image_side: ImageSide = None,
     image_size: tuple[int, int] | None = None,
     key: str | None = None,
 ) -> BatchRequest:
@@ -208,13 +209,21 @@ def build_item(request: BatchRequest, uploads: MediaUploads) -> BuiltItem:
     """Prepare the media and build the request with the synchronous call's builder."""
     opts = dict(request.options)
     if request.kind == "caption":
-        max_side = opts.pop("max_image_side", None)
-        prepared = prepare_images(request.media, policy=None, max_image_side=max_side)
+        side, pixels = image_limits(
+            opts.pop("max_image_side", None), uploads.llm, opts.get("media_resolution")
+        )
+        prepared = prepare_images(
+            request.media, policy=None, max_image_side=side, max_image_pixels=pixels
+        )
         built = captioning.build_caption_request([uploads.image(p) for p in prepared], **opts)
         return BuiltItem(built.messages, built.call_kwargs, {"warnings": built.warnings})
     if request.kind == "detect":
-        max_side = opts.pop("max_image_side", None)
-        (image,) = prepare_images([request.media], policy=None, max_image_side=max_side)
+        side, pixels = image_limits(
+            opts.pop("max_image_side", None), uploads.llm, opts.get("media_resolution")
+        )
+        (image,) = prepare_images(
+            [request.media], policy=None, max_image_side=side, max_image_pixels=pixels
+        )
         found = detection.build_detection_request(uploads.image(image), **opts)
         context = {
             "size": list(found.size),

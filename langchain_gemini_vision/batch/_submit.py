@@ -35,6 +35,7 @@ from langchain_gemini_vision.batch._requests import (
 from langchain_gemini_vision.batch._transcripts import WINDOW_KIND, expand_transcription
 from langchain_gemini_vision.errors import InvalidRequestError
 from langchain_gemini_vision.files.manager import GeminiFileManager
+from langchain_gemini_vision.media._options import ImageSide
 from langchain_gemini_vision.media._prepare import INLINE_LIMIT_BYTES, MediaInput
 from langchain_gemini_vision.video.transcription import DEFAULT_OVERLAP_S
 
@@ -230,7 +231,7 @@ def caption_images_batch(
     prompt: str | None = None,
     style: Any = "detailed",
     media_resolution: str | None = None,
-    max_image_side: int | None = None,
+    max_image_side: ImageSide = None,
     **submit: Any,
 ) -> BatchJob:
     """Caption each image as one item of a batch job (results are ``CaptionResult``).
@@ -255,7 +256,7 @@ def detect_objects_batch(
     *,
     max_objects: int = 25,
     with_masks: bool = False,
-    max_image_side: int | None = None,
+    max_image_side: ImageSide = None,
     **submit: Any,
 ) -> BatchJob:
     """Detect ``target`` in each image as one item of a batch job (``DetectionResult``, pixels).

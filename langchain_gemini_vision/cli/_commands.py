@@ -22,6 +22,7 @@ from langchain_gemini_vision._core.polling import PollPolicy
 from langchain_gemini_vision.cli._errors import EXIT_OK, EXIT_USAGE
 from langchain_gemini_vision.cli._progress import Progress
 from langchain_gemini_vision.files.manager import GeminiFileManager
+from langchain_gemini_vision.image._imaging import image_limits
 from langchain_gemini_vision.image.annotate import annotate_image
 from langchain_gemini_vision.image.captioning import caption_image
 from langchain_gemini_vision.image.detection import detect_objects
@@ -136,9 +137,11 @@ def cmd_detect(ctx: Context) -> int:
     """``detect``: find objects, print pixel boxes, optionally save an annotated image."""
     a = ctx.args
     target: str | list[str] = a.target[0] if len(a.target) == 1 else list(a.target)
-    prepared = prepare_media(a.image, max_image_side=a.max_side, expect="image")
+    llm = ctx.llm()
+    side, budget = image_limits(a.max_side, llm, None)  # the same default size as the library
+    prepared = prepare_media(a.image, max_image_side=side, expect="image", max_image_pixels=budget)
     result = detect_objects(
-        prepared, target, llm=ctx.llm(), max_objects=a.max_objects, with_masks=a.masks
+        prepared, target, llm=llm, max_objects=a.max_objects, with_masks=a.masks
     )
     annotated: str | None = None
     if a.annotate:

@@ -186,5 +186,6 @@ def finish_detection(
             "model": reply.model,
             "usage": reply.usage,
             "warnings": [*request.warnings, *result.warnings],
+            "sent_image": request.sent_image,
         }
     )

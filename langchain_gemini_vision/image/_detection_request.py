@@ -19,6 +19,7 @@ from langchain_gemini_vision.errors import InvalidRequestError
 from langchain_gemini_vision.image.geometry import DisplaySize, display_size
 from langchain_gemini_vision.media._options import normalise_media_resolution
 from langchain_gemini_vision.media._prepare import PreparedMedia
+from langchain_gemini_vision.types import SentImage
 
 DEFAULT_MAX_OBJECTS = 25
 MAX_MAX_OBJECTS = 1000
@@ -39,6 +40,7 @@ class DetectionRequest:
         size: Display size of the upright original, for mapping boxes back.
         default_label: Label for entries the model left unlabelled.
         warnings: Notes from media preparation (rotation, downscale) to carry into the result.
+        sent_image: What was sent, when its pixels were read here.
     """
 
     messages: list[BaseMessage]
@@ -46,6 +48,7 @@ class DetectionRequest:
     size: DisplaySize
     default_label: str
     warnings: list[str] = field(default_factory=list)
+    sent_image: SentImage | None = None
 
 
 def normalise_target(target: Target) -> str | list[str]:
@@ -214,4 +217,5 @@ def build_detection_request(
         size=size,
         default_label=default_label_for(goal),
         warnings=list(prepared.repairs),
+        sent_image=prepared.sent_image(),
     )

@@ -18,12 +18,14 @@ from typing import Any
 from langchain_google_genai import ChatGoogleGenerativeAI
 from PIL import Image
 
+from langchain_gemini_vision._core.client import model_name
 from langchain_gemini_vision.errors import (
     InvalidRequestError,
     MediaTooLargeError,
     UnsupportedMediaError,
 )
 from langchain_gemini_vision.files._routing import arouted_media, routed_media
+from langchain_gemini_vision.media._options import ImageSide, image_size_limits
 from langchain_gemini_vision.media._prepare import (
     INLINE_LIMIT_BYTES,
     MediaPolicy,
@@ -78,6 +80,19 @@ def check_inline_total(prepared: Sequence[PreparedMedia]) -> None:
         )
 
 
+def image_limits(
+    max_image_side: ImageSide, llm: ChatGoogleGenerativeAI, media_resolution: str | None
+) -> tuple[int | None, int | None]:
+    """``(max_image_side, max_image_pixels)`` for preparing images sent to ``llm``.
+
+    The caller's side wins; 0 (``ORIGINAL_SIZE``) sends images as they are; None applies the
+    model's budget at ``media_resolution`` (see ``media._options.default_image_pixels``).
+    """
+    return image_size_limits(
+        max_image_side, model=model_name(llm), media_resolution=media_resolution
+    )
+
+
 def _undecodable(ref: Any, exc: Exception) -> UnsupportedMediaError:
     shown = ref if isinstance(ref, str) else f"<{type(ref).__name__}>"
     return UnsupportedMediaError(
@@ -87,7 +102,11 @@ def _undecodable(ref: Any, exc: Exception) -> UnsupportedMediaError:
 
 
 def prepare_image(
-    ref: Any, *, policy: MediaPolicy | None = None, max_image_side: int | None = None
+    ref: Any,
+    *,
+    policy: MediaPolicy | None = None,
+    max_image_side: int | None = None,
+    max_image_pixels: int | None = None,
 ) -> PreparedMedia:
     """``prepare_media(..., expect="image")`` with decoder failures as ``UnsupportedMediaError``.
 
@@ -97,7 +116,13 @@ def prepare_image(
     if isinstance(ref, PreparedMedia):
         return ref  # already prepared (the tools prepare first, to refuse bad input early)
     try:
-        return prepare_media(ref, policy=policy, max_image_side=max_image_side, expect="image")
+        return prepare_media(
+            ref,
+            policy=policy,
+            max_image_side=max_image_side,
+            expect="image",
+            max_image_pixels=max_image_pixels,
+        )
     except (OSError, SyntaxError, ValueError) as exc:
         raise _undecodable(ref, exc) from exc
 
@@ -123,36 +148,67 @@ def _small_in_memory(ref: Any) -> bool:
 
 
 async def aprepare_image(
-    ref: Any, *, policy: MediaPolicy | None = None, max_image_side: int | None = None
+    ref: Any,
+    *,
+    policy: MediaPolicy | None = None,
+    max_image_side: int | None = None,
+    max_image_pixels: int | None = None,
 ) -> PreparedMedia:
     """Async twin of :func:`prepare_image`."""
     if isinstance(ref, PreparedMedia):
         return ref  # no file or network I/O left to move off the event loop
     if _small_in_memory(ref):
-        return prepare_image(ref, policy=policy, max_image_side=max_image_side)
+        return prepare_image(
+            ref, policy=policy, max_image_side=max_image_side, max_image_pixels=max_image_pixels
+        )
     try:
         return await aprepare_media(
-            ref, policy=policy, max_image_side=max_image_side, expect="image"
+            ref,
+            policy=policy,
+            max_image_side=max_image_side,
+            expect="image",
+            max_image_pixels=max_image_pixels,
         )
     except (OSError, SyntaxError, ValueError) as exc:
         raise _undecodable(ref, exc) from exc
 
 
 def prepare_images(
-    images: Sequence[Any], *, policy: MediaPolicy | None, max_image_side: int | None
+    images: Sequence[Any],
+    *,
+    policy: MediaPolicy | None,
+    max_image_side: int | None,
+    max_image_pixels: int | None = None,
 ) -> list[PreparedMedia]:
     """Prepare each image (order kept), refusing anything that is not an image."""
-    return [prepare_image(ref, policy=policy, max_image_side=max_image_side) for ref in images]
+    return [
+        prepare_image(
+            ref, policy=policy, max_image_side=max_image_side, max_image_pixels=max_image_pixels
+        )
+        for ref in images
+    ]
 
 
 async def aprepare_images(
-    images: Sequence[Any], *, policy: MediaPolicy | None, max_image_side: int | None
+    images: Sequence[Any],
+    *,
+    policy: MediaPolicy | None,
+    max_image_side: int | None,
+    max_image_pixels: int | None = None,
 ) -> list[PreparedMedia]:
     """Async twin of :func:`prepare_images`."""
     # gather keeps the order of its arguments, so image i stays image i.
     return list(
         await asyncio.gather(
-            *(aprepare_image(ref, policy=policy, max_image_side=max_image_side) for ref in images)
+            *(
+                aprepare_image(
+                    ref,
+                    policy=policy,
+                    max_image_side=max_image_side,
+                    max_image_pixels=max_image_pixels,
+                )
+                for ref in images
+            )
         )
     )
 

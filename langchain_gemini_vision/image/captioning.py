@@ -27,13 +27,14 @@ from langchain_gemini_vision.image._imaging import (
     arouted_images,
     check_image_count,
     check_inline_total,
+    image_limits,
     prepare_images,
     routed_images,
 )
 from langchain_gemini_vision.media._arg_checks import check_image_call, check_media_list
-from langchain_gemini_vision.media._options import normalise_media_resolution
+from langchain_gemini_vision.media._options import ImageSide, normalise_media_resolution
 from langchain_gemini_vision.media._prepare import MediaInput, MediaPolicy, PreparedMedia
-from langchain_gemini_vision.types import CaptionResult
+from langchain_gemini_vision.types import CaptionResult, SentImage
 
 CaptionStyle = Literal["one_line", "detailed", "alt_text", "transcribe"]
 """Preset prompts: a one-line caption, a detailed description, accessible alt text, or a
@@ -73,6 +74,7 @@ class CaptionRequest:
     messages: list[BaseMessage]
     call_kwargs: dict[str, Any] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
+    sent_images: list[SentImage] = field(default_factory=list)
 
 
 def as_image_list(images: MediaInput | Sequence[MediaInput]) -> list[MediaInput]:
@@ -151,7 +153,10 @@ def build_caption_request(
     ]
     content.append({"type": "text", "text": text})
     warnings = [f"{p.source}: {r}" if len(prepared) > 1 else r for p in prepared for r in p.repairs]
-    return CaptionRequest(messages=[HumanMessage(content=content)], warnings=warnings)
+    sent = [image for image in (p.sent_image() for p in prepared) if image is not None]
+    return CaptionRequest(
+        messages=[HumanMessage(content=content)], warnings=warnings, sent_images=sent
+    )
 
 
 def finish_caption(
@@ -181,7 +186,13 @@ def finish_caption(
             f"The model returned an empty caption (finish reason {reply.finish_reason or '?'}).",
             raw_text=reply.text,
         )
-    return CaptionResult(text=text, model=reply.model, usage=reply.usage, warnings=warnings)
+    return CaptionResult(
+        text=text,
+        model=reply.model,
+        usage=reply.usage,
+        warnings=warnings,
+        sent_images=request.sent_images,
+    )
 
 
 def _check_caption_args(
@@ -222,7 +233,7 @@ def caption_image(
     style: CaptionStyle = DEFAULT_STYLE,
     llm: ChatGoogleGenerativeAI | None = None,
     media_resolution: str | None = None,
-    max_image_side: int | None = None,
+    max_image_side: ImageSide = None,
     policy: MediaPolicy | None = None,
     config: RunnableConfig | None = None,
 ) -> CaptionResult:
@@ -238,6 +249,10 @@ def caption_image(
         media_resolution: ``"low"``, ``"medium"``, ``"high"`` or ``"ultra_high"`` (Gemini 3+;
             older models ignore it).
         max_image_side: Downscale images before sending so the longest side is at most this.
+            None (default): for Gemini 3+ models, images larger than the model can use at
+            ``media_resolution`` are downscaled to that budget (about 2.56 MP at high; see
+            docs/detection-geometry.md); other models get them as they are. ``"original"``: never
+            downscale.
         policy: Trust policy for reading the images (tools pass theirs); default permissive.
         config: LangChain ``RunnableConfig`` for the model call (callbacks, tags, metadata,
             ``run_name``); default the one in LangChain's context.
@@ -258,7 +273,8 @@ def caption_image(
     )
     build = _request_builder(refs, style, prompt, media_resolution)
     model = resolve_llm(llm)
-    prepared = prepare_images(refs, policy=policy, max_image_side=max_image_side)
+    side, pixels = image_limits(max_image_side, model, media_resolution)
+    prepared = prepare_images(refs, policy=policy, max_image_side=side, max_image_pixels=pixels)
     check_inline_total(prepared)
     with routed_images(prepared, model) as ready:
         request = build(ready)
@@ -275,7 +291,7 @@ async def acaption_image(
     style: CaptionStyle = DEFAULT_STYLE,
     llm: ChatGoogleGenerativeAI | None = None,
     media_resolution: str | None = None,
-    max_image_side: int | None = None,
+    max_image_side: ImageSide = None,
     policy: MediaPolicy | None = None,
     config: RunnableConfig | None = None,
 ) -> CaptionResult:
@@ -286,7 +302,10 @@ async def acaption_image(
     )
     build = _request_builder(refs, style, prompt, media_resolution)
     model = resolve_llm(llm)
-    prepared = await aprepare_images(refs, policy=policy, max_image_side=max_image_side)
+    side, pixels = image_limits(max_image_side, model, media_resolution)
+    prepared = await aprepare_images(
+        refs, policy=policy, max_image_side=side, max_image_pixels=pixels
+    )
     check_inline_total(prepared)
     async with arouted_images(prepared, model) as ready:
         request = build(ready)

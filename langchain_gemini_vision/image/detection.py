@@ -34,6 +34,7 @@ from langchain_gemini_vision.image._detection_request import (
 from langchain_gemini_vision.image._imaging import (
     aprepare_images,
     arouted_images,
+    image_limits,
     prepare_images,
     routed_images,
 )
@@ -43,7 +44,7 @@ from langchain_gemini_vision.media._arg_checks import (
     check_media,
     check_target,
 )
-from langchain_gemini_vision.media._options import normalise_media_resolution
+from langchain_gemini_vision.media._options import ImageSide, normalise_media_resolution
 from langchain_gemini_vision.media._prepare import MediaInput, MediaPolicy, PreparedMedia
 from langchain_gemini_vision.types import DetectionResult
 
@@ -109,7 +110,7 @@ def detect_objects(
     llm: ChatGoogleGenerativeAI | None = None,
     max_objects: int = DEFAULT_MAX_OBJECTS,
     with_masks: bool = False,
-    max_image_side: int | None = None,
+    max_image_side: ImageSide = None,
     media_resolution: str | None = None,
     image_size: tuple[int, int] | None = None,
     policy: MediaPolicy | None = None,
@@ -124,7 +125,8 @@ def detect_objects(
         max_objects: At most this many objects are asked for (default 25).
         with_masks: Also return segmentation masks (in image pixel space).
         max_image_side: Downscale before sending so the longest side is at most this; boxes are
-            still returned in the original's pixels.
+            still returned in the original's pixels. None (default): the model's budget at
+            ``media_resolution`` (Gemini 3+; see :func:`caption_image`). ``"original"``: as is.
         media_resolution: ``"low"``, ``"medium"``, ``"high"`` or ``"ultra_high"`` (Gemini 3+).
         image_size: ``(width, height)``, only for File API images whose pixels are not local.
         policy: Trust policy for reading ``image`` (tools pass theirs); default permissive.
@@ -147,7 +149,8 @@ def detect_objects(
     )
     build = _request_builder(target, max_objects, with_masks, media_resolution, image_size)
     model = resolve_llm(llm)
-    prepared = prepare_images([image], policy=policy, max_image_side=max_image_side)
+    side, pixels = image_limits(max_image_side, model, media_resolution)
+    prepared = prepare_images([image], policy=policy, max_image_side=side, max_image_pixels=pixels)
     with routed_images(prepared, model) as ready:
         request = build(ready[0])
         message = invoke_model(
@@ -163,7 +166,7 @@ async def adetect_objects(
     llm: ChatGoogleGenerativeAI | None = None,
     max_objects: int = DEFAULT_MAX_OBJECTS,
     with_masks: bool = False,
-    max_image_side: int | None = None,
+    max_image_side: ImageSide = None,
     media_resolution: str | None = None,
     image_size: tuple[int, int] | None = None,
     policy: MediaPolicy | None = None,
@@ -176,7 +179,10 @@ async def adetect_objects(
     )
     build = _request_builder(target, max_objects, with_masks, media_resolution, image_size)
     model = resolve_llm(llm)
-    prepared = await aprepare_images([image], policy=policy, max_image_side=max_image_side)
+    side, pixels = image_limits(max_image_side, model, media_resolution)
+    prepared = await aprepare_images(
+        [image], policy=policy, max_image_side=side, max_image_pixels=pixels
+    )
     async with arouted_images(prepared, model) as ready:
         request = build(ready[0])
         message = await ainvoke_model(

@@ -24,7 +24,11 @@ from langchain_gemini_vision._core.validate import (
     refuse,
 )
 from langchain_gemini_vision.errors import InvalidRequestError
-from langchain_gemini_vision.media._options import check_fps, normalise_media_resolution
+from langchain_gemini_vision.media._options import (
+    ORIGINAL_SIZE,
+    check_fps,
+    normalise_media_resolution,
+)
 from langchain_gemini_vision.media._prepare import MediaPolicy, PreparedMedia
 from langchain_gemini_vision.types import GeminiFile
 
@@ -121,8 +125,25 @@ MAX_IMAGE_SIDE_LIMIT = 65_535
 
 
 def check_max_image_side(value: object, *, error: ErrorType = InvalidRequestError) -> None:
-    """None or a side length in pixels (0 or a negative number used to be silently accepted)."""
-    check_int(value, "max_image_side", low=1, high=MAX_IMAGE_SIDE_LIMIT, optional=True, error=error)
+    """None (the model's default budget), ``"original"`` (send as is) or a side in pixels.
+
+    0 or a negative side is refused: it used to be silently accepted as "no limit".
+    """
+    if value is None or (isinstance(value, str) and value == ORIGINAL_SIZE):
+        return
+    if (
+        isinstance(value, int)
+        and not isinstance(value, bool)
+        and 1 <= value <= MAX_IMAGE_SIDE_LIMIT
+    ):
+        return
+    refuse(
+        "max_image_side",
+        value,
+        f"an integer in [1, {MAX_IMAGE_SIDE_LIMIT}], {ORIGINAL_SIZE!r} (send images as they are) "
+        "or None (the model's default size)",
+        error,
+    )
 
 
 def check_image_call(

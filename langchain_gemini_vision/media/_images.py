@@ -8,6 +8,7 @@ nothing needs changing, the original bytes pass through untouched (no re-encode,
 from __future__ import annotations
 
 import io
+import math
 import re
 import warnings
 from dataclasses import dataclass, field
@@ -109,12 +110,22 @@ def open_image(fp: IO[bytes], mime_type: str) -> Image.Image:
     return img
 
 
-def _fit(size: tuple[int, int], max_side: int | None) -> tuple[int, int]:
+def _fit(
+    size: tuple[int, int], max_side: int | None, max_pixels: int | None = None
+) -> tuple[int, int]:
+    """The largest size, aspect kept, within ``max_side`` and ``max_pixels`` (never enlarged)."""
     width, height = size
-    if not max_side or max(width, height) <= max_side:
+    by_side = max_side / max(width, height) if max_side else 1.0
+    by_pixels = math.sqrt(max_pixels / (width * height)) if max_pixels else 1.0
+    if min(by_side, by_pixels) >= 1:
         return size
-    scale = max_side / max(width, height)
-    return max(1, round(width * scale)), max(1, round(height * scale))
+    if max_pixels and by_pixels < by_side:  # rounded down: never over the pixel budget
+        # The nudge keeps float error (4095.9999...) from costing a whole row or column.
+        fitted = max(1, int(width * by_pixels + 1e-9)), max(1, int(height * by_pixels + 1e-9))
+        if fitted[0] * fitted[1] > max_pixels:
+            fitted = max(1, int(width * by_pixels)), max(1, int(height * by_pixels))
+        return fitted
+    return max(1, round(width * by_side)), max(1, round(height * by_side))
 
 
 def _encode(img: Image.Image, mime_type: str) -> tuple[bytes, str]:
@@ -176,13 +187,18 @@ def _verify_pixels(img: Image.Image, fp: IO[bytes], mime_type: str) -> None:
         raise _corrupt(mime_type, exc) from exc
 
 
-def normalise_image(data: bytes, mime_type: str, *, max_side: int | None = None) -> NormalisedImage:
-    """Make ``data`` upright, in a type Gemini accepts, and no larger than ``max_side``.
+def normalise_image(
+    data: bytes, mime_type: str, *, max_side: int | None = None, max_pixels: int | None = None
+) -> NormalisedImage:
+    """Make ``data`` upright, in a type Gemini accepts, and within ``max_side``/``max_pixels``.
 
     Args:
         data: The image bytes.
         mime_type: Their sniffed MIME type.
-        max_side: Longest side, in pixels, of the image to send; None keeps the size.
+        max_side: Longest side, in pixels, of the image to send; None: no side limit.
+        max_pixels: Most pixels (width x height) of the image to send; None: no pixel limit. A
+            soft limit (it carries the model's default budget): an image that cannot be shrunk
+            within ``DECODE_PIXEL_BUDGET`` is prepared as if it were None.
 
     Returns:
         A ``NormalisedImage``; ``data`` is the original object when nothing had to change.
@@ -191,7 +207,9 @@ def normalise_image(data: bytes, mime_type: str, *, max_side: int | None = None)
         UnsupportedMediaError: The bytes do not decode as an image, or HEIC support is missing.
         MediaTooLargeError: The image declares too many pixels to decode safely.
     """
-    image = normalise_image_stream(io.BytesIO(data), mime_type, max_side=max_side)
+    image = normalise_image_stream(
+        io.BytesIO(data), mime_type, max_side=max_side, max_pixels=max_pixels
+    )
     if image.unchanged:
         image.data = data
     return image
@@ -208,18 +226,26 @@ def _decoded_pixels(img: Image.Image, stored_target: tuple[int, int], drafts: bo
     return -(-width // scale) * -(-height // scale)
 
 
+def _decode_cost(
+    img: Image.Image, display: tuple[int, int], target: tuple[int, int], swaps: bool
+) -> int:
+    """Pixels decoded to turn the upright image into ``target`` (see ``_decoded_pixels``)."""
+    stored_target = (target[1], target[0]) if swaps else target
+    return _decoded_pixels(img, stored_target, img.format == "JPEG" and target != display)
+
+
 def _over_budget(display: tuple[int, int], pixels: int) -> MediaTooLargeError:
     return MediaTooLargeError(
         f"Rotating, converting or downscaling this {display[0]}x{display[1]} image means decoding "
         f"{pixels:,} pixels (about {pixels * 4 // 1_000_000:,} MB), over the "
         f"{DECODE_PIXEL_BUDGET:,}-pixel budget that keeps memory bounded. Downscale it first "
         "(e.g. `vipsthumbnail in.png -s 4096`), or send it unchanged through the File API "
-        "(max_image_side=None, and no EXIF rotation needed)."
+        '(max_image_side="original", and no EXIF rotation needed).'
     )
 
 
 def normalise_image_stream(
-    fp: IO[bytes], mime_type: str, *, max_side: int | None = None
+    fp: IO[bytes], mime_type: str, *, max_side: int | None = None, max_pixels: int | None = None
 ) -> NormalisedImage:
     """Like :func:`normalise_image`, reading from a seekable stream (a file is never read whole).
 
@@ -238,14 +264,19 @@ def normalise_image_stream(
     stored = img.size
     swaps = orientation in _SWAPS_AXES
     display = (stored[1], stored[0]) if swaps else stored
-    target = _fit(display, max_side)
+    target = _fit(display, max_side, max_pixels)
+    if max_pixels and _decode_cost(img, display, target, swaps) > DECODE_PIXEL_BUDGET:
+        # ``max_pixels`` is the model's default budget, not the caller's demand: an image too
+        # large to shrink within the memory bound is sent as it would be without it (uploaded
+        # from disk as is when nothing else must change), never refused because of the default.
+        target = _fit(display, max_side)
     convert = mime_type in _CONVERT_TO_PNG
     if orientation == 1 and target == display and not convert:
         _verify_pixels(img, fp, mime_type)
         return NormalisedImage(b"", mime_type, display, display, orientation, unchanged=True)
     repairs: list[str] = []
     stored_target = (target[1], target[0]) if swaps else target
-    pixels = _decoded_pixels(img, stored_target, img.format == "JPEG" and target != display)
+    pixels = _decode_cost(img, display, target, swaps)
     if pixels > DECODE_PIXEL_BUDGET:
         raise _over_budget(display, pixels)
     try:
@@ -261,12 +292,14 @@ def normalise_image_stream(
             )
         if img.size != stored_target:
             # Resize in the stored orientation and rotate last: the rotation then moves the
-            # fewest pixels. After draft only a < 2x step is left, where bilinear (area-aware in
-            # Pillow) is as good as Lanczos and much faster.
+            # fewest pixels. After draft only a < 2x step is left, where an area average (BOX:
+            # each output pixel is the mean of the input area it covers, the usual filter for
+            # shrinking) is close to Lanczos for such a small step and cheaper than bilinear
+            # (measured on a 2016x1512 -> 1536x1152 step: 20 ms against 33 ms).
             factor = min(img.size[0] // stored_target[0], img.size[1] // stored_target[1])
             if factor >= 2:
                 img = img.reduce(factor)
-            method = Image.Resampling.BILINEAR if drafted else Image.Resampling.LANCZOS
+            method = Image.Resampling.BOX if drafted else Image.Resampling.LANCZOS
             img = img.resize(stored_target, method)
         elif not drafted:
             img.load()

@@ -90,6 +90,7 @@ def _read_path(
     policy: MediaPolicy,
     expect: str | None,
     max_image_side: int | None = None,
+    max_image_pixels: int | None = None,
 ) -> tuple[SafeFile, str, bytes | None, NormalisedImage | None]:
     """Open, verify and sniff a local file; read it whole only when it is small enough to matter.
 
@@ -108,7 +109,9 @@ def _read_path(
             data = opened.read_all()
         elif kind_of_mime(mime) == "image":
             try:
-                large_image = normalise_image_stream(opened.stream(), mime, max_side=max_image_side)
+                large_image = normalise_image_stream(
+                    opened.stream(), mime, max_side=max_image_side, max_pixels=max_image_pixels
+                )
             except UnsupportedMediaError as exc:
                 raise UnsupportedMediaError(f"{opened.shown}: {exc}") from exc
     except OSError as exc:
@@ -137,7 +140,11 @@ def _decode_data_uri(uri: str) -> bytes:
 
 
 def _from_bytes(
-    data: bytes, source: str, expect: str | None, max_image_side: int | None
+    data: bytes,
+    source: str,
+    expect: str | None,
+    max_image_side: int | None,
+    max_image_pixels: int | None = None,
 ) -> PreparedMedia:
     if not data:
         raise MediaAccessError(
@@ -149,7 +156,7 @@ def _from_bytes(
     if kind != "image":
         return PreparedMedia(kind, mime, source, data=data, size_bytes=len(data))
     try:
-        image = normalise_image(data, mime, max_side=max_image_side)
+        image = normalise_image(data, mime, max_side=max_image_side, max_pixels=max_image_pixels)
     except UnsupportedMediaError as exc:
         raise UnsupportedMediaError(f"{source}: {exc}") from exc
     return _image_media(image, source)
@@ -210,6 +217,7 @@ def prepare_media(
     policy: MediaPolicy | None = None,
     max_image_side: int | None = None,
     expect: str | None = None,
+    max_image_pixels: int | None = None,
 ) -> PreparedMedia:
     """Resolve a media reference into a ``PreparedMedia`` ready for a request.
 
@@ -219,8 +227,11 @@ def prepare_media(
         policy: Trust policy; tools pass ``MediaPolicy.for_tool(allowed_dirs)``. Default: any local
             path, SSRF-guarded URLs.
         max_image_side: Downscale images so their longest side is at most this (coordinates are
-            still mapped back to the original).
+            still mapped back to the original). None or 0: no side limit. The capabilities turn
+            their own ``max_image_side`` into this and ``max_image_pixels`` with
+            ``media._options.image_size_limits``.
         expect: ``"image"`` or ``"video"`` to refuse other kinds early.
+        max_image_pixels: Downscale images to at most this many pixels (aspect kept).
 
     Raises:
         MediaAccessError: Refused by the policy, missing, empty or unreadable.
@@ -229,6 +240,7 @@ def prepare_media(
         InvalidYouTubeURLError: A YouTube link that is not a single video.
     """
     policy = policy or MediaPolicy.permissive()
+    sizes = (max_image_side or None, max_image_pixels)
     kind = classify(ref)
     if kind is RefKind.PREPARED:
         assert isinstance(ref, PreparedMedia)
@@ -236,16 +248,17 @@ def prepare_media(
     if kind is RefKind.FILE_API:
         return _from_file_api(ref)  # type: ignore[arg-type]  # classify() narrowed it
     if kind is RefKind.BYTES:
-        return _from_bytes(bytes(ref), "<bytes>", expect, max_image_side)  # type: ignore[arg-type]
+        raw = bytes(ref)  # type: ignore[arg-type]  # classify() narrowed it
+        return _from_bytes(raw, "<bytes>", expect, *sizes)
     if kind is RefKind.PIL_IMAGE:
         from PIL import Image
 
         assert isinstance(ref, Image.Image)
-        return _from_bytes(pil_to_bytes(ref), "<PIL image>", expect, max_image_side)
+        return _from_bytes(pil_to_bytes(ref), "<PIL image>", expect, *sizes)
     assert isinstance(ref, (str, os.PathLike))
     text = os.fspath(ref)
     if kind is RefKind.DATA_URI:
-        return _from_bytes(_decode_data_uri(text), "<data: URI>", expect, max_image_side)
+        return _from_bytes(_decode_data_uri(text), "<data: URI>", expect, *sizes)
     if kind is RefKind.GCS:
         if not policy.allow_gcs:
             raise MediaAccessError(
@@ -280,8 +293,8 @@ def prepare_media(
             raise UnsupportedMediaError(
                 f"{text} returned an HTML page, not media. Link to the image or video file itself."
             )
-        return _from_bytes(body, text.strip(), expect, max_image_side)
-    opened, mime, data, large_image = _read_path(ref, policy, expect, max_image_side)
+        return _from_bytes(body, text.strip(), expect, *sizes)
+    opened, mime, data, large_image = _read_path(ref, policy, expect, *sizes)
     shown = os.fspath(ref)
     if large_image is not None:
         if large_image.unchanged:  # uploaded as is, streamed from the checked descriptor
@@ -292,7 +305,7 @@ def prepare_media(
         return PreparedMedia(
             kind_of_mime(mime), mime, shown, path=opened.real, size_bytes=opened.size, opened=opened
         )
-    return _from_bytes(data, shown, expect, max_image_side)
+    return _from_bytes(data, shown, expect, *sizes)
 
 
 async def aprepare_media(
@@ -301,8 +314,14 @@ async def aprepare_media(
     policy: MediaPolicy | None = None,
     max_image_side: int | None = None,
     expect: str | None = None,
+    max_image_pixels: int | None = None,
 ) -> PreparedMedia:
     """Async twin of :func:`prepare_media` (file and network I/O run in a worker thread)."""
     return await asyncio.to_thread(
-        prepare_media, ref, policy=policy, max_image_side=max_image_side, expect=expect
+        prepare_media,
+        ref,
+        policy=policy,
+        max_image_side=max_image_side,
+        expect=expect,
+        max_image_pixels=max_image_pixels,
     )

@@ -15,7 +15,7 @@ from langchain_gemini_vision.media._limits import fits_inline
 from langchain_gemini_vision.media._safe_open import SafeFile
 
 if TYPE_CHECKING:
-    from langchain_gemini_vision.types import GeminiFile
+    from langchain_gemini_vision.types import GeminiFile, SentImage
 
 
 @dataclass(frozen=True)
@@ -35,6 +35,11 @@ class ImageGeometry:
     sent_width: int
     sent_height: int
     exif_orientation: int = 1
+
+    @property
+    def downscaled(self) -> bool:
+        """Whether the image sent is smaller than the upright original."""
+        return (self.sent_width, self.sent_height) != (self.display_width, self.display_height)
 
     @property
     def scale_x(self) -> float:
@@ -91,6 +96,23 @@ class PreparedMedia:
         )
         kind = self.kind or "?"
         return f"PreparedMedia({kind}, {self.mime_type or '-'}, {payload}, from {self.source!r})"
+
+    def sent_image(self) -> SentImage | None:
+        """For an image whose pixels were read here, what is sent; else None."""
+        from langchain_gemini_vision.types import SentImage
+
+        g = self.geometry
+        if g is None:
+            return None
+        return SentImage(
+            width=g.sent_width,
+            height=g.sent_height,
+            original_width=g.display_width,
+            original_height=g.display_height,
+            downscaled=g.downscaled,
+            mime_type=self.mime_type,
+            size_bytes=self.size_bytes,
+        )
 
     @property
     def needs_upload(self) -> bool:

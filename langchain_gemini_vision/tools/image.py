@@ -8,7 +8,7 @@ from typing import Any
 from langchain_core.callbacks import AsyncCallbackManagerForToolRun, CallbackManagerForToolRun
 from pydantic import BaseModel, Field
 
-from langchain_gemini_vision.image._imaging import aprepare_image, prepare_image
+from langchain_gemini_vision.image._imaging import aprepare_image, image_limits, prepare_image
 from langchain_gemini_vision.image.annotate import annotate_image
 from langchain_gemini_vision.image.captioning import (
     TRUNCATED_WARNING,
@@ -23,6 +23,7 @@ from langchain_gemini_vision.image.detection import (
     detect_objects,
     normalise_target,
 )
+from langchain_gemini_vision.media._options import ImageSide
 from langchain_gemini_vision.media._prepare import PreparedMedia
 from langchain_gemini_vision.tools._base import GeminiVisionBaseTool, child_config
 from langchain_gemini_vision.types import CaptionResult, DetectionResult
@@ -57,7 +58,8 @@ class GeminiImageCaptionTool(GeminiVisionBaseTool):
 
     Attributes:
         default_style: Style used when the model gives neither a prompt nor a style.
-        max_image_side: Downscale images to this longest side before sending (None: as is).
+        max_image_side: Downscale images to this longest side before sending (None: the model's
+            default budget; ``"original"``: as is).
         media_resolution: ``"low"``, ``"medium"`` or ``"high"`` (Gemini 3+).
     """
 
@@ -69,7 +71,7 @@ class GeminiImageCaptionTool(GeminiVisionBaseTool):
     args_schema: type[BaseModel] = ImageCaptionInput
 
     default_style: CaptionStyle = "detailed"
-    max_image_side: int | None = None
+    max_image_side: ImageSide = None
     media_resolution: str | None = None
 
     def _options(self, style: CaptionStyle | None) -> dict[str, Any]:
@@ -154,7 +156,7 @@ class GeminiObjectDetectionTool(GeminiVisionBaseTool):
     output_dir: Path | None = None
     max_objects: int = DEFAULT_MAX_OBJECTS
     with_masks: bool = False
-    max_image_side: int | None = None
+    max_image_side: ImageSide = None
     media_resolution: str | None = None
 
     def _options(self) -> dict[str, Any]:
@@ -194,8 +196,9 @@ class GeminiObjectDetectionTool(GeminiVisionBaseTool):
         run_manager: CallbackManagerForToolRun | None = None,
     ) -> tuple[str, dict[str, Any]]:
         self.call(normalise_target, target)  # refuse an empty target before any I/O
+        side, pixels = image_limits(self.max_image_side, self.get_llm(), self.media_resolution)
         prepared = self.call(
-            prepare_image, image, policy=self.policy, max_image_side=self.max_image_side
+            prepare_image, image, policy=self.policy, max_image_side=side, max_image_pixels=pixels
         )
         result = self.call(
             detect_objects, prepared, target, config=child_config(run_manager), **self._options()
@@ -215,8 +218,9 @@ class GeminiObjectDetectionTool(GeminiVisionBaseTool):
         run_manager: AsyncCallbackManagerForToolRun | None = None,
     ) -> tuple[str, dict[str, Any]]:
         self.call(normalise_target, target)
+        side, pixels = image_limits(self.max_image_side, self.get_llm(), self.media_resolution)
         prepared = await self.acall(
-            aprepare_image, image, policy=self.policy, max_image_side=self.max_image_side
+            aprepare_image, image, policy=self.policy, max_image_side=side, max_image_pixels=pixels
         )
         result = await self.acall(
             adetect_objects, prepared, target, config=child_config(run_manager), **self._options()

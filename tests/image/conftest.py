@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import json
 import threading
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -11,7 +12,7 @@ import pytest
 from langchain_google_genai import ChatGoogleGenerativeAI
 from PIL import Image
 
-from langchain_gemini_vision.testing import FakeGeminiServer
+from langchain_gemini_vision.testing import FakeGeminiServer, GenerateRequest
 
 
 @pytest.fixture(scope="module")
@@ -88,3 +89,19 @@ def web() -> Iterator[tuple[str, dict[str, tuple[int, str, bytes]]]]:
     finally:
         httpd.shutdown()
         httpd.server_close()
+
+
+def marker_answer(request: GenerateRequest) -> str:
+    """A 'model' that really looks: finds the red marker in the image it was sent."""
+    data = request.media[0].data
+    assert data is not None
+    image = Image.open(io.BytesIO(data))
+    x0, y0, x1, y1 = red_box(image)
+    w, h = image.size
+    box_2d = [
+        round(y0 / h * 1000),
+        round(x0 / w * 1000),
+        round(y1 / h * 1000),
+        round(x1 / w * 1000),
+    ]
+    return "```json\n" + json.dumps([{"box_2d": box_2d, "label": "red marker"}]) + "\n```"

@@ -22,10 +22,10 @@ from langchain_gemini_vision import (
     detect_objects,
 )
 from langchain_gemini_vision.media._prepare import MediaPolicy
-from langchain_gemini_vision.testing import FakeGeminiServer, GenerateRequest
+from langchain_gemini_vision.testing import FakeGeminiServer
 from langchain_gemini_vision.testing.samples import make_jpeg
 
-from .conftest import red_box, upright
+from .conftest import marker_answer, red_box, upright
 
 
 def independent(box_2d: list[int], width: int, height: int) -> tuple[float, ...]:
@@ -90,27 +90,11 @@ def test_pixel_boxes_for_rotated_and_downscaled_images(
     assert sent == expected_sent  # sent upright (and downscaled when asked)
 
 
-def _marker_answer(request: GenerateRequest) -> str:
-    """A 'model' that really looks: finds the red marker in the image it was sent."""
-    data = request.media[0].data
-    assert data is not None
-    image = Image.open(io.BytesIO(data))
-    x0, y0, x1, y1 = red_box(image)
-    w, h = image.size
-    box_2d = [
-        round(y0 / h * 1000),
-        round(x0 / w * 1000),
-        round(y1 / h * 1000),
-        round(x1 / w * 1000),
-    ]
-    return "```json\n" + json.dumps([{"box_2d": box_2d, "label": "red marker"}]) + "\n```"
-
-
 @pytest.mark.parametrize(("orientation", "max_side"), [(1, None), (6, None), (6, 512), (8, 300)])
 def test_boxes_land_on_the_object_in_the_upright_original(
     server: FakeGeminiServer, llm: ChatGoogleGenerativeAI, orientation: int, max_side: int | None
 ) -> None:
-    server.add_rule(handler=_marker_answer)
+    server.add_rule(handler=marker_answer)
     photo = make_jpeg(1200, 900, orientation=orientation)
     result = detect_objects(photo, "the red marker", llm=llm, max_image_side=max_side)
     truth = red_box(upright(photo))  # computed without the package
@@ -123,7 +107,7 @@ def test_boxes_land_on_the_object_in_the_upright_original(
 async def test_async_twin_matches_sync(
     server: FakeGeminiServer, llm: ChatGoogleGenerativeAI
 ) -> None:
-    server.add_rule(handler=_marker_answer)
+    server.add_rule(handler=marker_answer)
     photo = make_jpeg(800, 600, orientation=6)
     sync = detect_objects(photo, "marker", llm=llm, max_image_side=400)
     asynchronous = await adetect_objects(photo, "marker", llm=llm, max_image_side=400)

@@ -45,7 +45,8 @@ def test_image_over_the_inline_limit_is_uploaded_and_deleted(
     big = out.getvalue()
     assert len(big) > 20 * 1024 * 1024
     server.add_rule(text='[{"box_2d": [100, 100, 200, 200], "label": "speck"}]')
-    result = detect_objects(big, "speck", llm=llm)
+    # "original": the default size budget would shrink it to fit inline.
+    result = detect_objects(big, "speck", llm=llm, max_image_side="original")
     assert result.detections[0].box.as_tuple() == (270, 270, 540, 540)
     (request,) = server.generate_requests()
     assert request.media[0].source == "file"  # sent by reference, not inline

@@ -7,6 +7,7 @@ import json
 import logging
 import socket
 import sys
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -119,6 +120,18 @@ class Handler(BaseHTTPRequestHandler):
 
     def iter_body(self) -> Iterator[bytes]:
         """Yield the request body in blocks of at most 1 MiB (Content-Length or chunked)."""
+        rate = self.server.fake.uplink_bytes_per_s
+        if not rate:
+            yield from self._iter_raw_body()
+            return
+        began, received = time.monotonic(), 0
+        for block in self._iter_raw_body():
+            received += len(block)
+            # Paced to the emulated uplink: the block "arrives" when the link could carry it.
+            time.sleep(max(0.0, began + received / rate - time.monotonic()))
+            yield block
+
+    def _iter_raw_body(self) -> Iterator[bytes]:
         if "chunked" in self.headers.get("Transfer-Encoding", "").lower():
             yield from self._iter_chunked()
             return

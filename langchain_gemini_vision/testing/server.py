@@ -79,6 +79,8 @@ class FakeGeminiServer(
             it from the size (about 2 Mbit/s).
         fail_processing: When set, processing ends in FAILED with this ``error.message``.
         latency_s: Delay before answering every request (threads keep requests concurrent).
+        uplink_bytes_per_s: When set, request bodies are read no faster than this, standing in
+            for the client's upload bandwidth (loopback has none to speak of).
         api_key: The only key accepted in ``x-goog-api-key`` (or ``?key=``).
         model_version: ``modelVersion`` in answers; None echoes the requested model. Also the
             default model of ``llm()``.
@@ -108,6 +110,7 @@ class FakeGeminiServer(
         video_duration_s: float | None = None,
         fail_processing: str | None = None,
         latency_s: float = 0.0,
+        uplink_bytes_per_s: float | None = None,
         api_key: str = "fake-key",
         model_version: str | None = "gemini-3.5-flash",
         keep_bytes_up_to: int = 64 * 1024,
@@ -118,6 +121,7 @@ class FakeGeminiServer(
         self.video_duration_s = video_duration_s
         self.fail_processing = fail_processing
         self.latency_s = latency_s
+        self.uplink_bytes_per_s = uplink_bytes_per_s
         self.api_key = api_key
         self.model_version = model_version
         self.keep_bytes_up_to = keep_bytes_up_to

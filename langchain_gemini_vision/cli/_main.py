@@ -100,7 +100,28 @@ def _add_caption(sub: _Sub, common: argparse.ArgumentParser) -> None:
         help="preset when no --prompt is given (default: detailed); "
         "transcribe also copies visible text",
     )
-    p.add_argument("--max-side", type=int, metavar="PX", help="downscale before sending")
+    _add_max_side(p)
+
+
+def _max_side(value: str) -> int | str:
+    if value == "original":
+        return value
+    try:
+        return int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"{value!r} is neither a number of pixels nor 'original'"
+        ) from None
+
+
+def _add_max_side(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--max-side",
+        type=_max_side,
+        metavar="PX",
+        help="downscale so the longest side is at most PX; 'original' sends full size "
+        "(default: the model's pixel budget at its media resolution)",
+    )
 
 
 def _add_detect(sub: _Sub, common: argparse.ArgumentParser) -> None:
@@ -127,7 +148,7 @@ def _add_detect(sub: _Sub, common: argparse.ArgumentParser) -> None:
     )
     p.add_argument("--max-objects", type=int, default=25, metavar="N", help="default 25")
     p.add_argument("--masks", action="store_true", help="also ask for segmentation masks")
-    p.add_argument("--max-side", type=int, metavar="PX", help="downscale before sending")
+    _add_max_side(p)
 
 
 def _add_transcribe(sub: _Sub, common: argparse.ArgumentParser) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 from pathlib import Path
 
@@ -248,3 +249,31 @@ def test_json_transcript_of_a_temporary_upload_reports_no_dead_uri(
     payload = json.loads(out)
     assert code == 0 and payload["segments"]
     assert payload["source"] == str(big) and payload["gemini_file_uri"] is None
+
+
+@pytest.mark.parametrize(("flag", "sent_side"), [("256", 256), ("original", 1024)])
+def test_max_side_takes_pixels_or_original(
+    server: FakeGeminiServer, samples: DemoSamples, capsys: pytest.CaptureFixture[str],
+    flag: str, sent_side: int,
+) -> None:  # fmt: skip
+    code, _, err = run(capsys, "caption", str(samples.image), "--max-side", flag)
+    assert code == 0, err
+    (request,) = server.generate_requests()
+    data = request.media[0].data
+    assert data is not None
+    with Image.open(io.BytesIO(data)) as sent:
+        assert max(sent.size) == sent_side
+    server.clear_log()
+    # Boxes stay in pixels of the 1024x768 original whatever size was sent.
+    code, out, err = run(capsys, "detect", str(samples.image), "coffee mug", "--max-side", flag)
+    assert code == 0, err
+    assert out.splitlines()[0].startswith("1 object in the 1024x768 image")
+
+
+def test_max_side_rejects_words_other_than_original(
+    server: FakeGeminiServer, samples: DemoSamples, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, _, err = run(capsys, "caption", str(samples.image), "--max-side", "huge")
+    assert code == 2
+    assert "neither a number of pixels nor 'original'" in err
+    assert server.generate_requests() == []

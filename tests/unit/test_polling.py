@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from langchain_gemini_vision._core.poll_schedule import ProcessingRates
+from langchain_gemini_vision._core.poll_schedule import PROBE_HOLD_S, ProcessingRates
 from langchain_gemini_vision._core.polling import (
     PollLoop,
     PollPolicy,
@@ -292,3 +292,28 @@ def test_early_looks_are_learned_per_size_class() -> None:
     assert not rates.ready_at_first_look(video)  # mostly not ready at the first look
     rates.note_first_look(video, True)
     assert rates.ready_at_first_look(video)  # half of the recent looks were: look early
+
+
+def test_waits_without_evidence_share_one_early_probe_per_size_class() -> None:
+    rates = ProcessingRates()
+    video, tiny = 20 * 1024 * 1024, 2_000
+    # A burst of waits for same-sized files: only the first looks early.
+    assert [rates.look_early(video, now=100.0 + i * 0.01) for i in range(40)] == [True] + [
+        False
+    ] * 39
+    assert rates.look_early(tiny, now=100.5)  # another size class has its own probe
+    # The probe's answer is the evidence from then on, whatever the clock says.
+    rates.note_first_look(video, False)
+    assert not rates.look_early(video, now=500.0)
+    rates.note_first_look(video, True)
+    assert rates.look_early(video, now=100.2)
+
+
+def test_an_unanswered_probe_lapses_so_a_later_wait_can_probe_again() -> None:
+    rates = ProcessingRates()
+    size = 5_000_000
+    assert rates.look_early(size, now=10.0)
+    assert not rates.look_early(size, now=10.0 + PROBE_HOLD_S - 0.01)
+    assert rates.look_early(size, now=10.0 + PROBE_HOLD_S)  # that wait never reported back
+    rates.clear()
+    assert rates.look_early(size, now=10.1)

@@ -107,46 +107,48 @@ class Pacer:
 
     def run(self, call: Callable[[], Any]) -> Any:
         """Wait for a request token and budget, make the call, then settle its tokens."""
-        reserved = 0.0
-        if self.budget is not None:
-            while True:
-                wait_s, reserved = self.budget.reserve()
-                if not wait_s:
-                    break
-                time.sleep(wait_s)
+        wait_s, reserved = self._reservation()
+        while wait_s:
+            time.sleep(wait_s)
+            wait_s, reserved = self._reservation()
         if self.rate_limiter is not None:
             self.rate_limiter.acquire(blocking=True)
-        return self._settled(call, reserved)
+        with _Charge(self.budget, reserved) as charge:
+            return charge.settled(call())
 
     async def arun(self, call: Callable[[], Any]) -> Any:
         """Async twin of :meth:`run` (``call`` returns an awaitable)."""
-        reserved = 0.0
-        if self.budget is not None:
-            while True:
-                wait_s, reserved = self.budget.reserve()
-                if not wait_s:
-                    break
-                await asyncio.sleep(wait_s)
+        wait_s, reserved = self._reservation()
+        while wait_s:
+            await asyncio.sleep(wait_s)
+            wait_s, reserved = self._reservation()
         if self.rate_limiter is not None:
             await self.rate_limiter.aacquire(blocking=True)
-        tokens: int | None = None
-        try:
-            result = await call()
-            tokens = _tokens_of(result)
-            return result
-        finally:
-            if self.budget is not None:
-                self.budget.settle(reserved, tokens)
+        with _Charge(self.budget, reserved) as charge:
+            return charge.settled(await call())
 
-    def _settled(self, call: Callable[[], Any], reserved: float) -> Any:
-        tokens: int | None = None
-        try:
-            result = call()
-            tokens = _tokens_of(result)
-            return result
-        finally:
-            if self.budget is not None:
-                self.budget.settle(reserved, tokens)
+    def _reservation(self) -> tuple[float, float]:
+        return self.budget.reserve() if self.budget is not None else (0.0, 0.0)
+
+
+class _Charge:
+    """Settles one reservation on the way out: with the answer's tokens, or as failed."""
+
+    def __init__(self, budget: TokenBudget | None, reserved: float) -> None:
+        self._budget = budget
+        self._reserved = reserved
+        self._tokens: int | None = None
+
+    def __enter__(self) -> _Charge:
+        return self
+
+    def settled(self, result: Any) -> Any:
+        self._tokens = _tokens_of(result)
+        return result
+
+    def __exit__(self, *exc: object) -> None:
+        if self._budget is not None:
+            self._budget.settle(self._reserved, self._tokens)
 
 
 def _tokens_of(result: object) -> int:

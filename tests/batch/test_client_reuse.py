@@ -35,22 +35,18 @@ def built(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
     yield names
 
 
-def test_many_sync_calls_build_no_http_client(
-    fake_server: FakeGeminiServer, tmp_path: Path, built: list[str]
+@pytest.mark.parametrize("mode", ["sync", "async"])
+def test_many_calls_build_no_http_client_per_call(
+    fake_server: FakeGeminiServer, tmp_path: Path, built: list[str], mode: str
 ) -> None:
     llm = fake_server.llm()
     paths = write_images(tmp_path, 12, width=40, height=30)
     built.clear()
-    assert all(item.ok for item in caption_images(paths, llm=llm, max_concurrency=4))
-    assert built == []
-
-
-def test_many_async_calls_share_one_pool_per_event_loop(
-    fake_server: FakeGeminiServer, tmp_path: Path, built: list[str]
-) -> None:
-    llm = fake_server.llm()
-    paths = write_images(tmp_path, 12, width=40, height=30)
-    built.clear()
-    results = asyncio.run(acaption_images(paths, llm=llm, max_concurrency=6))
+    if mode == "sync":
+        results = caption_images(paths, llm=llm, max_concurrency=4)
+    else:
+        results = asyncio.run(acaption_images(paths, llm=llm, max_concurrency=6))
     assert all(item.ok for item in results)
-    assert len(built) == 1  # the loop's pool, built by the first call, used by all twelve
+    # Sync calls use the model's client; async ones one pool per event loop, built by the
+    # first call and used by all twelve.
+    assert built == ([] if mode == "sync" else ["AsyncClient"])

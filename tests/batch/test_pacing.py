@@ -78,54 +78,50 @@ def test_the_rate_limiter_decides_how_many_requests_reach_the_server(
     assert len(outcome) == 6 and all(item.ok for item in outcome)  # type: ignore[attr-defined]
 
 
+class InFlight:
+    """An emulator handler that counts requests in flight and holds each until ``release``."""
+
+    def __init__(self, hold_until: int, hold_s: float) -> None:
+        self.peak = 0
+        self._now = 0
+        self._lock = threading.Lock()
+        self._hold_until = hold_until
+        self._hold_s = hold_s
+        self._full = threading.Event()
+
+    def __call__(self, req: GenerateRequest) -> Reply:
+        with self._lock:
+            self._now += 1
+            self.peak = max(self.peak, self._now)
+            if self._now >= self._hold_until:
+                self._full.set()
+        self._full.wait(self._hold_s)
+        with self._lock:
+            self._now -= 1
+        return Reply(text="a small test image")
+
+
 def test_with_a_rate_limiter_the_limiter_not_max_concurrency_sets_the_pace(
     fake_server: FakeGeminiServer, tmp_path: Path
 ) -> None:
     paths = write_images(tmp_path, 8, width=40, height=30)
-    in_flight = peak = 0
-    lock = threading.Lock()
-    everyone_in = threading.Event()
-
-    def answer(req: GenerateRequest) -> Reply:
-        nonlocal in_flight, peak
-        with lock:
-            in_flight += 1
-            peak = max(peak, in_flight)
-            if in_flight == len(paths):
-                everyone_in.set()
-        everyone_in.wait(WAIT_S)  # a bound of 2 in flight would never let all 8 in
-        with lock:
-            in_flight -= 1
-        return Reply(text="a small test image")
-
-    fake_server.add_rule(handler=answer)
+    counter = InFlight(hold_until=len(paths), hold_s=WAIT_S)  # 2 in flight never fill it
+    fake_server.add_rule(handler=counter)
     fast = InMemoryRateLimiter(requests_per_second=1000, max_bucket_size=len(paths))
     results = caption_images(paths, llm=fake_server.llm(), max_concurrency=2, rate_limiter=fast)
     assert all(item.ok for item in results)
-    assert peak == len(paths)
+    assert counter.peak == len(paths)
 
 
 def test_without_a_rate_limiter_max_concurrency_bounds_requests_in_flight(
     fake_server: FakeGeminiServer, tmp_path: Path
 ) -> None:
     paths = write_images(tmp_path, 6, width=40, height=30)
-    in_flight = peak = 0
-    lock = threading.Lock()
-
-    def answer(req: GenerateRequest) -> Reply:
-        nonlocal in_flight, peak
-        with lock:
-            in_flight += 1
-            peak = max(peak, in_flight)
-        threading.Event().wait(0.05)  # let concurrency build up
-        with lock:
-            in_flight -= 1
-        return Reply(text="a small test image")
-
-    fake_server.add_rule(handler=answer)
+    counter = InFlight(hold_until=len(paths), hold_s=0.05)  # held long enough to pile up
+    fake_server.add_rule(handler=counter)
     results = asyncio.run(acaption_images(paths, llm=fake_server.llm(), max_concurrency=2))
     assert all(item.ok for item in results)
-    assert peak <= 2
+    assert counter.peak <= 2
 
 
 def test_a_token_budget_sends_the_first_request_alone_then_reads_each_answers_usage(

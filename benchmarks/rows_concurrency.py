@@ -1,7 +1,6 @@
 """Concurrency rows: many detections in flight against an emulator with server latency.
 
-The emulator runs in a child process, so this process's CPU time is the client's alone. Each
-path runs ``ROUNDS`` times, alternating, and the table shows its medians.
+The emulator runs in a child process, so this process's CPU time is the client's alone.
 """
 
 from __future__ import annotations
@@ -10,7 +9,6 @@ import asyncio
 import functools
 import io
 import json
-import statistics
 import tempfile
 import time
 from collections.abc import Awaitable, Callable
@@ -30,7 +28,6 @@ from langchain_gemini_vision.image.detection import detection_prompt, detection_
 from langchain_gemini_vision.tools import GeminiObjectDetectionTool
 
 TARGET = "every object"
-ROUNDS = 3
 ANSWER = json.dumps(
     [{"box_2d": [100 + i, 100, 300 + i, 400], "label": f"object {i}"} for i in range(5)]
 )
@@ -117,21 +114,16 @@ def rows(smoke: bool) -> list[Row]:
             outputs = await tool.abatch(inputs, config={"max_concurrency": limit})
             assert all("5 objects" in str(o) for o in outputs)
 
-        # Warm every path once (imports, connection pools), then measure rounds in alternating
-        # order and keep each path's median: one run of each swings by 5-10 % on its own (a
-        # full garbage collection alone stops the loop for ~0.1 s), which is the bar's margin.
-        paths = {"raw": raw_sdk, "hand": hand_written, "ours": ours, "abatch": abatch}
-        for run in paths.values():
+        # Warm every path once (imports, connection pools), then measure.
+        for run in (raw_sdk, hand_written, ours, abatch):
             asyncio.run(run(limit))
-        samples: dict[str, list[tuple[float, float]]] = {name: [] for name in paths}
-        for _ in range(1 if smoke else ROUNDS):
-            for name, run in paths.items():
-                samples[name].append(_timed(functools.partial(run, n)))
-        for name, runs in samples.items():
-            results[name] = (
-                statistics.median(w for w, _ in runs),
-                statistics.median(c for _, c in runs),
-            )
+        for name, run in (
+            ("raw", raw_sdk),
+            ("hand", hand_written),
+            ("ours", ours),
+            ("abatch", abatch),
+        ):
+            results[name] = _timed(functools.partial(run, n))
     raw_wall = results["raw"][0]
     what = f"{n} detections, {latency:g} s latency, {limit} in flight"
     return [

@@ -2,7 +2,7 @@
 
 The many-media calls take ``rate_limiter=`` (any LangChain ``BaseRateLimiter``, for example
 ``InMemoryRateLimiter(requests_per_second=2)``) and ``tokens_per_minute=``. Before each request a
-:class:`Pacer` takes a token from the limiter and a reservation from the budget; after the answer
+:class:`Pacer` takes a token from the limiter, then a reservation from the budget; after the answer
 it settles the reservation with the tokens the answer reports (``usage.total_tokens``).
 
 Why settle afterwards: Gemini counts tokens on the server, so the size of a request is known only
@@ -100,30 +100,26 @@ class Pacer:
         self.rate_limiter = rate_limiter
         self.budget = TokenBudget(tokens_per_minute) if tokens_per_minute is not None else None
 
-    @property
-    def active(self) -> bool:
-        """Whether there is anything to pace."""
-        return self.rate_limiter is not None or self.budget is not None
-
     def run(self, call: Callable[[], Any]) -> Any:
         """Wait for a request token and budget, make the call, then settle its tokens."""
+        # The limiter first: nothing may come between a reservation and its settling.
+        if self.rate_limiter is not None:
+            self.rate_limiter.acquire(blocking=True)
         wait_s, reserved = self._reservation()
         while wait_s:
             time.sleep(wait_s)
             wait_s, reserved = self._reservation()
-        if self.rate_limiter is not None:
-            self.rate_limiter.acquire(blocking=True)
         with _Charge(self.budget, reserved) as charge:
             return charge.settled(call())
 
     async def arun(self, call: Callable[[], Any]) -> Any:
         """Async twin of :meth:`run` (``call`` returns an awaitable)."""
+        if self.rate_limiter is not None:
+            await self.rate_limiter.aacquire(blocking=True)
         wait_s, reserved = self._reservation()
         while wait_s:
             await asyncio.sleep(wait_s)
             wait_s, reserved = self._reservation()
-        if self.rate_limiter is not None:
-            await self.rate_limiter.aacquire(blocking=True)
         with _Charge(self.budget, reserved) as charge:
             return charge.settled(await call())
 

@@ -25,7 +25,8 @@ ready at once (images, audio, short clips: GEMINI-FACTS) would otherwise wait a 
 the first poll. So a wait looks once at ``EARLY_LOOK_S`` when recent files of about its size were
 ACTIVE by the first poll. With no evidence for a size yet, one wait finds out: concurrent waits of
 that size share this probe (``PROBE_HOLD_S``), so a burst of uploads costs one extra request, not
-one each, and the polls-per-second rate of files that take seconds stays at one.
+one each. An early look that misses stands in for the grid's first poll (the grid goes on from
+its second), so even the probing wait never averages more than one poll per second.
 """
 
 from __future__ import annotations

@@ -317,3 +317,18 @@ def test_an_unanswered_probe_lapses_so_a_later_wait_can_probe_again() -> None:
     assert rates.look_early(size, now=10.0 + PROBE_HOLD_S)  # that wait never reported back
     rates.clear()
     assert rates.look_early(size, now=10.1)
+
+
+def test_an_early_look_that_misses_takes_the_place_of_the_first_grid_poll() -> None:
+    processing = GeminiFile(name="files/x", state="PROCESSING")
+    for early in (False, True):
+        loop = PollLoop("files/x", PollPolicy(jitter=0.0), 0.0, 600.0, early_look=early)
+        now, polls = 0.0, []
+        loop.on_snapshot(processing, now)  # the upload's answer
+        for _ in range(4):
+            now += loop.next_delay(now)
+            polls.append(round(now, 6))
+            loop.on_snapshot(processing, now)
+        # Whatever the first look, the n-th poll is never before n seconds: one poll per second
+        # at most, on average over any wait.
+        assert polls == ([0.1, 2.0, 3.0, 4.0] if early else [1.0, 2.0, 3.0, 4.0])

@@ -23,6 +23,7 @@ sys.path.insert(0, str(HERE))
 
 import bench_memory  # noqa: E402
 import rows_concurrency  # noqa: E402
+import rows_curl  # noqa: E402
 import rows_files  # noqa: E402
 import rows_image  # noqa: E402
 import rows_scale  # noqa: E402
@@ -48,6 +49,7 @@ def memory_rows(smoke: bool) -> list[Row]:
 
 SECTIONS: list[tuple[str, Callable[[bool], list[Row]]]] = [
     ("image", rows_image.rows),
+    ("curl", rows_curl.rows),
     ("concurrency", rows_concurrency.rows),
     ("files", rows_files.rows),
     ("video", rows_video.rows),

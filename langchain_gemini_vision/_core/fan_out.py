@@ -80,14 +80,17 @@ MAX_PACED_IN_FLIGHT = 32
 """Upper bound of requests in flight when a rate limiter paces them (threads are not free)."""
 
 
-def concurrency_for(llm: object, requested: int, requests: int) -> int:
+def concurrency_for(
+    llm: object, requested: int, requests: int, rate_limiter: object | None = None
+) -> int:
     """How many requests to keep in flight: the caller's bound, or the rate limiter's pace.
 
-    A model with a client-side rate limiter (LangChain's ``BaseRateLimiter``, e.g.
-    ``InMemoryRateLimiter``) makes every call wait for a token, so the limiter already decides how
-    fast requests go out; a fixed bound on top of it would only add waiting. Then every request
-    may be in flight (up to ``MAX_PACED_IN_FLIGHT``) and the limiter paces them.
+    A client-side rate limiter (LangChain's ``BaseRateLimiter``, e.g. ``InMemoryRateLimiter``),
+    on the model or given for the run as ``rate_limiter``, makes every call wait for a token, so
+    the limiter already decides how fast requests go out; a fixed bound on top of it would only
+    add waiting. Then every request may be in flight (up to ``MAX_PACED_IN_FLIGHT``) and the
+    limiter paces them.
     """
-    if getattr(llm, "rate_limiter", None) is None:
+    if rate_limiter is None and getattr(llm, "rate_limiter", None) is None:
         return requested
     return max(requested, min(requests, MAX_PACED_IN_FLIGHT))

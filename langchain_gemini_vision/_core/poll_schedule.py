@@ -19,6 +19,14 @@ the poll rate. A steady 1 s grid reaches that bound (median 0.5 s, p95 0.95 s, p
 Prediction: when earlier waits in this process showed how fast the service processes bytes, a
 large file's ready time is estimated from its size; before it, polls are sparse (a quarter of the
 predicted time left, never more than ``max_interval_s``), and the 1 s window starts just before it.
+
+Early look: inside the first second more than one poll per second is allowed, and a file that is
+ready at once (images, audio, short clips: GEMINI-FACTS) would otherwise wait a whole second for
+the first poll. So a wait looks once at ``EARLY_LOOK_S`` when recent files of about its size were
+ACTIVE by the first poll. With no evidence for a size yet, one wait finds out: concurrent waits of
+that size share this probe (``PROBE_HOLD_S``), so a burst of uploads costs one extra request, not
+one each. An early look that misses stands in for the grid's first poll (the grid goes on from
+its second), so even the probing wait never averages more than one poll per second.
 """
 
 from __future__ import annotations
@@ -35,6 +43,8 @@ if TYPE_CHECKING:
 EARLY_LOOK_S = 0.1
 PREDICT_MIN_BYTES = 8 * 1024 * 1024
 """Smaller files are processed in a second or two: nothing to gain from predicting them."""
+PROBE_HOLD_S = 5.0
+"""How long one wait's probe of a size class stands for every other wait of that class."""
 _MIN_OBSERVATIONS = 3
 _EARLY = 0.8  # aim before the estimate: an early guess costs a few polls, a late one latency
 
@@ -45,6 +55,7 @@ class ProcessingRates:
     def __init__(self, keep: int = 16) -> None:
         self._rates: deque[float] = deque(maxlen=keep)
         self._first_looks: dict[int, deque[bool]] = {}
+        self._probes: dict[int, float] = {}
         self._lock = threading.Lock()
 
     def note_first_look(self, size_bytes: int | None, active: bool) -> None:
@@ -64,6 +75,28 @@ class ProcessingRates:
         with self._lock:
             looks = list(self._first_looks.get(_size_class(size_bytes), ()))
         return bool(looks) and 2 * sum(looks) >= len(looks)
+
+    def look_early(self, size_bytes: int | None, now: float) -> bool:
+        """Whether a wait starting at ``now`` should look once at ``EARLY_LOOK_S``.
+
+        Yes when :meth:`ready_at_first_look` says so. Without any first look at this size class
+        yet, the first wait to ask probes (yes) and the others asking within ``PROBE_HOLD_S``
+        after it do not: its first look becomes the evidence for the next waits.
+
+        Args:
+            size_bytes: The file's size, when known.
+            now: The caller's clock (seconds); only differences between calls matter.
+        """
+        size_class = _size_class(size_bytes)
+        with self._lock:
+            looks = self._first_looks.get(size_class)
+            if looks:
+                return 2 * sum(looks) >= len(looks)
+            probed = self._probes.get(size_class)
+            if probed is not None and 0.0 <= now - probed < PROBE_HOLD_S:
+                return False
+            self._probes[size_class] = now
+            return True
 
     def record(self, size_bytes: int | None, seconds: float) -> None:
         """Remember one finished wait (only large files, waited for at least a second)."""
@@ -87,6 +120,7 @@ class ProcessingRates:
         with self._lock:
             self._rates.clear()
             self._first_looks.clear()
+            self._probes.clear()
 
 
 def _size_class(size_bytes: int | None) -> int:

@@ -296,9 +296,14 @@ class PollLoop:
             # small to move the clock, and a zero check would then spin forever.
             raise self.timeout(now)
         elapsed = self.elapsed(now)
+        first = self._first_at is None
         if self._first_at is None:
-            self._first_at = first_poll_at(self.policy, self.rng, early=self.early_look)
+            self._first_at = first_poll_at(self.policy, self.rng)
             self._last_at = self._first_at
+            if self.early_look:
+                self._last_at = min(
+                    first_poll_at(self.policy, self.rng, early=True), self._first_at
+                )
         else:
             target = next_poll_at(self.policy, self._last_at, self._first_at, self.predicted_s)
             if target <= elapsed:
@@ -310,6 +315,11 @@ class PollLoop:
         # later poll, and two polls never start closer than the grid's interval.
         delay = max(self._last_at - elapsed, self._server_delay)
         self._last_at = elapsed + delay  # a server-requested wait moves the grid with it
+        if first:
+            # An early look stands in for the grid's first poll, not in addition to it: if it
+            # misses, the grid goes on from its second poll, so a wait never averages more than
+            # one poll per second.
+            self._last_at = max(self._last_at, self._first_at)
         if self._server_delay > remaining:
             # Sleeping past the deadline only to fail later helps nobody: fail now, saying why.
             raise self.timeout(now, hint=f"the server asked to retry in {self._server_delay:.0f} s")

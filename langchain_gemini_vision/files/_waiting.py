@@ -88,13 +88,18 @@ def _start(
     snapshot = file if isinstance(file, GeminiFile) else None
     size = snapshot.size_bytes if snapshot is not None else None
     deadline = policy.deadline_for(size, timeout)
+    started = clock()
+    predicted = OBSERVED_RATES.predict_s(size)
     loop = PollLoop(
         name,
         policy,
-        clock(),
+        started,
         deadline,
-        predicted_s=OBSERVED_RATES.predict_s(size),
-        early_look=snapshot is not None and OBSERVED_RATES.ready_at_first_look(size),
+        predicted_s=predicted,
+        # Without a snapshot the first poll is immediate; with a prediction, it decides.
+        early_look=snapshot is not None
+        and predicted is None
+        and OBSERVED_RATES.look_early(size, started),
         from_snapshot=snapshot is not None,
     )
     return name, snapshot, loop

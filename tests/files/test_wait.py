@@ -38,10 +38,13 @@ def test_video_processing_for_several_polls_reaches_active(
     assert active.video_duration_s == 42.0
     assert file_gets(server, uploaded.name) == 5
     assert seen == ["PROCESSING"] * 5  # the upload's snapshot + 4 PROCESSING polls
-    # A 1 s grid whose phase is staggered per wait (first poll 1.0-1.1 s); nothing real slept.
+    # Nothing is known about files of this size yet: one early look (0.1 s) finds out and stands
+    # in for the grid's first poll (1.0-1.1 s), so the grid goes on from its second; nothing
+    # real slept.
     assert len(fake_time.sleeps) == 5
-    assert 1.0 <= fake_time.sleeps[0] <= 1.1
-    assert fake_time.sleeps[1:] == [pytest.approx(1.0)] * 4
+    assert fake_time.sleeps[0] == pytest.approx(0.1)
+    assert 2.0 <= sum(fake_time.sleeps[:2]) <= 2.1
+    assert fake_time.sleeps[2:] == [pytest.approx(1.0)] * 3
 
 
 def test_active_snapshot_returns_without_a_request(
@@ -194,10 +197,15 @@ def test_after_files_were_ready_at_the_first_look_the_next_wait_looks_early(
 ) -> None:
     server.processing_polls = 1  # PROCESSING once after the upload's answer, then ACTIVE
     manager.wait_until_active(manager.upload(make_mp4(5)))
-    assert 1.0 <= fake_time.sleeps[0] <= 1.1  # nothing learned yet: first look at ~1 s
-    assert 1.0 <= sum(fake_time.sleeps) <= 2.1  # ... then the 1 s grid
+    # Nothing learned yet: the wait probes at 0.1 s (still PROCESSING); the probe took the
+    # place of the first grid poll, so the next one is the grid's second (2.0-2.1 s).
+    assert fake_time.sleeps[0] == pytest.approx(0.1)
+    assert len(fake_time.sleeps) == 2 and 2.0 <= sum(fake_time.sleeps) <= 2.1
     server.processing_polls = 0  # from now on ACTIVE at the first look
-    for seconds in (6, 7):
-        fake_time.sleeps.clear()
-        manager.wait_until_active(manager.upload(make_mp4(seconds)))
+    fake_time.sleeps.clear()
+    manager.wait_until_active(manager.upload(make_mp4(6)))
+    assert len(fake_time.sleeps) == 1
+    assert 1.0 <= fake_time.sleeps[0] <= 1.1  # learned "not ready at once": first look at ~1 s
+    fake_time.sleeps.clear()
+    manager.wait_until_active(manager.upload(make_mp4(7)))
     assert fake_time.sleeps == [pytest.approx(0.1)]  # learned: one early look, ready then

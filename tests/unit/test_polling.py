@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from langchain_gemini_vision._core.poll_schedule import ProcessingRates
+from langchain_gemini_vision._core.poll_schedule import PROBE_HOLD_S, ProcessingRates
 from langchain_gemini_vision._core.polling import (
     PollLoop,
     PollPolicy,
@@ -292,3 +292,43 @@ def test_early_looks_are_learned_per_size_class() -> None:
     assert not rates.ready_at_first_look(video)  # mostly not ready at the first look
     rates.note_first_look(video, True)
     assert rates.ready_at_first_look(video)  # half of the recent looks were: look early
+
+
+def test_waits_without_evidence_share_one_early_probe_per_size_class() -> None:
+    rates = ProcessingRates()
+    video, tiny = 20 * 1024 * 1024, 2_000
+    # A burst of waits for same-sized files: only the first looks early.
+    assert [rates.look_early(video, now=100.0 + i * 0.01) for i in range(40)] == [True] + [
+        False
+    ] * 39
+    assert rates.look_early(tiny, now=100.5)  # another size class has its own probe
+    # The probe's answer is the evidence from then on, whatever the clock says.
+    rates.note_first_look(video, False)
+    assert not rates.look_early(video, now=500.0)
+    rates.note_first_look(video, True)
+    assert rates.look_early(video, now=100.2)
+
+
+def test_an_unanswered_probe_lapses_so_a_later_wait_can_probe_again() -> None:
+    rates = ProcessingRates()
+    size = 5_000_000
+    assert rates.look_early(size, now=10.0)
+    assert not rates.look_early(size, now=10.0 + PROBE_HOLD_S - 0.01)
+    assert rates.look_early(size, now=10.0 + PROBE_HOLD_S)  # that wait never reported back
+    rates.clear()
+    assert rates.look_early(size, now=10.1)
+
+
+def test_an_early_look_that_misses_takes_the_place_of_the_first_grid_poll() -> None:
+    processing = GeminiFile(name="files/x", state="PROCESSING")
+    for early in (False, True):
+        loop = PollLoop("files/x", PollPolicy(jitter=0.0), 0.0, 600.0, early_look=early)
+        now, polls = 0.0, []
+        loop.on_snapshot(processing, now)  # the upload's answer
+        for _ in range(4):
+            now += loop.next_delay(now)
+            polls.append(round(now, 6))
+            loop.on_snapshot(processing, now)
+        # Whatever the first look, the n-th poll is never before n seconds: one poll per second
+        # at most, on average over any wait.
+        assert polls == ([0.1, 2.0, 3.0, 4.0] if early else [1.0, 2.0, 3.0, 4.0])

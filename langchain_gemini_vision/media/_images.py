@@ -12,7 +12,7 @@ import math
 import re
 import warnings
 from dataclasses import dataclass, field
-from typing import IO
+from typing import IO, NamedTuple
 
 from PIL import Image, UnidentifiedImageError
 
@@ -244,6 +244,58 @@ def _over_budget(display: tuple[int, int], pixels: int) -> MediaTooLargeError:
     )
 
 
+class _Plan(NamedTuple):
+    """What preparing an image takes, decided from its header and metadata (no pixel decode)."""
+
+    img: Image.Image
+    orientation: int
+    display: tuple[int, int]
+    target: tuple[int, int]
+    swaps: bool
+    convert: bool
+
+    @property
+    def unchanged(self) -> bool:
+        """Whether the original can be sent as it is (no rotation, downscale or conversion)."""
+        return self.orientation == 1 and self.target == self.display and not self.convert
+
+
+def _plan(fp: IO[bytes], mime_type: str, max_side: int | None, max_pixels: int | None) -> _Plan:
+    img = open_image(fp, mime_type)
+    orientation = orientation_of(img, fp)
+    stored = img.size
+    swaps = orientation in _SWAPS_AXES
+    display = (stored[1], stored[0]) if swaps else stored
+    target = _fit(display, max_side, max_pixels)
+    if max_pixels and _decode_cost(img, display, target, swaps) > DECODE_PIXEL_BUDGET:
+        # ``max_pixels`` is the model's default budget, not the caller's demand: an image too
+        # large to shrink within the memory bound is sent as it would be without it (uploaded
+        # from disk as is when nothing else must change), never refused because of the default.
+        target = _fit(display, max_side)
+    return _Plan(img, orientation, display, target, swaps, mime_type in _CONVERT_TO_PNG)
+
+
+def unchanged_image(
+    data: bytes, mime_type: str, *, max_side: int | None = None, max_pixels: int | None = None
+) -> NormalisedImage | None:
+    """``normalise_image``'s result when its header alone shows ``data`` passes through as is.
+
+    Costs a header and metadata read, never a pixel decode, so it is safe on an event loop.
+    None when anything needs a closer look: pixel work (rotation, downscale, conversion), a tail
+    that does not look complete, or an error (``normalise_image`` then reports it in full).
+    """
+    fp = io.BytesIO(data)
+    try:
+        plan = _plan(fp, mime_type, max_side, max_pixels)
+        complete = plan.unchanged and _looks_complete(fp, mime_type)
+    except Exception:  # the full path reports it, with its own message
+        return None
+    if not complete:
+        return None
+    display = plan.display
+    return NormalisedImage(data, mime_type, display, display, plan.orientation, unchanged=True)
+
+
 def normalise_image_stream(
     fp: IO[bytes], mime_type: str, *, max_side: int | None = None, max_pixels: int | None = None
 ) -> NormalisedImage:
@@ -259,19 +311,9 @@ def normalise_image_stream(
         MediaTooLargeError: Too many pixels declared, or too many to decode within
             ``DECODE_PIXEL_BUDGET`` for the change needed.
     """
-    img = open_image(fp, mime_type)
-    orientation = orientation_of(img, fp)
-    stored = img.size
-    swaps = orientation in _SWAPS_AXES
-    display = (stored[1], stored[0]) if swaps else stored
-    target = _fit(display, max_side, max_pixels)
-    if max_pixels and _decode_cost(img, display, target, swaps) > DECODE_PIXEL_BUDGET:
-        # ``max_pixels`` is the model's default budget, not the caller's demand: an image too
-        # large to shrink within the memory bound is sent as it would be without it (uploaded
-        # from disk as is when nothing else must change), never refused because of the default.
-        target = _fit(display, max_side)
-    convert = mime_type in _CONVERT_TO_PNG
-    if orientation == 1 and target == display and not convert:
+    plan = _plan(fp, mime_type, max_side, max_pixels)
+    img, orientation, display, target, swaps, convert = plan
+    if plan.unchanged:
         _verify_pixels(img, fp, mime_type)
         return NormalisedImage(b"", mime_type, display, display, orientation, unchanged=True)
     repairs: list[str] = []

@@ -28,7 +28,7 @@ def hops(monkeypatch: pytest.MonkeyPatch) -> list[str]:
         seen.append(fn.__name__)
         return await real(fn, *args, **kwargs)
 
-    monkeypatch.setattr(_prepare.asyncio, "to_thread", spy)
+    monkeypatch.setattr(asyncio, "to_thread", spy)
     return seen
 
 

@@ -132,8 +132,9 @@ def _small_in_memory(ref: Any) -> bool:
 
     Even a full decode, rotate and re-encode of 2 MP takes ~10 ms, well under asyncio's 50 ms
     slow-callback mark, while a worker-thread hop costs more than the work (measured: 500
-    detections at 64 in flight took ~30% longer with the hop). Anything else (files, URLs,
-    larger or unreadable images) goes to a worker thread.
+    detections at 64 in flight took ~30% longer with the hop). Files get their own check
+    (``media._prepare._small_image_as_is``); anything else (URLs, larger or unreadable images)
+    goes to a worker thread.
     """
     if not isinstance(ref, (bytes, bytearray)) or len(ref) > _INLINE_PREP_BYTES:
         return False

@@ -237,3 +237,23 @@ def test_a_large_videos_duration_is_probed_from_the_checked_descriptor(tree: Pat
     (tree / "secret" / "long.mp4").write_bytes(make_mp4(3600.0))
     os.replace(tree / "secret" / "long.mp4", video)  # the name now holds another video
     assert local_duration(prepared) == pytest.approx(60.0)
+
+
+def test_streams_read_exact_bytes_at_any_position_and_block_size(tmp_path: Path) -> None:
+    """Reads go straight into the caller's buffer: odd sizes, seeks and the end stay exact."""
+    data = os.urandom(3 * 1024 * 1024 + 17)
+    path = tmp_path / "blob.bin"
+    path.write_bytes(data)
+    safe = _safe_open.open_local(path)
+    try:
+        whole = safe.stream()
+        pieces = [whole.read(size) for size in (1, 4095, 1024 * 1024 + 3, 8 * 1024 * 1024)]
+        assert b"".join(pieces) == data and whole.read(10) == b""
+        other = safe.stream()
+        other.seek(len(data) - 5)
+        assert other.read() == data[-5:]
+        buffer = bytearray(100)
+        other.seek(1000)
+        assert other.readinto(buffer) == 100 and bytes(buffer) == data[1000:1100]
+    finally:
+        safe.close()

@@ -53,7 +53,7 @@ def _upload_row(server: FakeGeminiServer, size: int, rounds: int) -> Row:
 def rows(smoke: bool) -> list[Row]:
     out: list[Row] = []
     with FakeGeminiServer() as server:
-        out.append(_upload_row(server, 16 * MIB if smoke else 256 * MIB, 1 if smoke else 2))
+        out.append(_upload_row(server, 16 * MIB if smoke else 256 * MIB, 1 if smoke else 4))
         server.reset()
         n, low, high = (6, 0.2, 1.0) if smoke else (40, 1.0, 5.0)
         fixed_s = 1.0 if smoke else 10.0  # the smoke run only checks that the rows still work

@@ -36,6 +36,7 @@ from langchain_gemini_vision._core.validate import (
 from langchain_gemini_vision.errors import GeminiVisionError
 from langchain_gemini_vision.image.captioning import acaption_image, caption_image
 from langchain_gemini_vision.image.detection import Target, adetect_objects, detect_objects
+from langchain_gemini_vision.media._arg_checks import check_media
 from langchain_gemini_vision.media._prepare import MediaInput
 from langchain_gemini_vision.types import CaptionResult, DetectionResult
 
@@ -101,6 +102,7 @@ def _run(
     def one(index: int) -> ItemResult[R]:
         try:
             item = items[index]
+            check_media(item, f"images[{index}]")  # named by its place in the whole list
             return ItemResult(str(index), index, result=pacer.run(lambda: call(item)))
         except GeminiVisionError as exc:  # our errors fill the slot; bugs still propagate
             return ItemResult(str(index), index, error=exc)
@@ -125,6 +127,7 @@ async def _arun(
     async def one(index: int) -> ItemResult[R]:
         try:
             item = items[index]
+            check_media(item, f"images[{index}]")
             return ItemResult(str(index), index, result=await pacer.arun(lambda: call(item)))
         except GeminiVisionError as exc:
             return ItemResult(str(index), index, error=exc)

@@ -7,7 +7,11 @@ import threading
 from pathlib import Path
 
 from langchain_gemini_vision import caption_images, detect_objects_many
-from langchain_gemini_vision.errors import ResponseParseError, UnsupportedMediaError
+from langchain_gemini_vision.errors import (
+    InvalidRequestError,
+    ResponseParseError,
+    UnsupportedMediaError,
+)
 from langchain_gemini_vision.image.many import acaption_images, adetect_objects_many
 from langchain_gemini_vision.testing import FakeGeminiServer, GenerateRequest, Reply
 
@@ -70,3 +74,16 @@ def test_detect_objects_many_async_twin_and_parse_errors(
         assert first is not None and first.detections[0].box.as_tuple() == (0, 0, 20, 15)
     captions = asyncio.run(acaption_images([], llm=llm))
     assert captions == []
+
+
+def test_an_input_of_the_wrong_type_is_named_by_its_place_in_the_list(
+    fake_server: FakeGeminiServer, tmp_path: Path
+) -> None:
+    fake_server.add_rule(text="a caption")
+    paths = _images(tmp_path, 2)
+    inputs: list[object] = [paths[0], None, paths[1]]
+    results = caption_images(inputs, llm=fake_server.llm())  # type: ignore[arg-type]
+    assert [r.ok for r in results] == [True, False, True]
+    assert isinstance(results[1].error, InvalidRequestError)
+    assert str(results[1].error).startswith("images[1] ")
+    assert len(fake_server.generate_requests()) == 2

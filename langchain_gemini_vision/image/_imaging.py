@@ -25,6 +25,7 @@ from langchain_gemini_vision.errors import (
     UnsupportedMediaError,
 )
 from langchain_gemini_vision.files._routing import arouted_media, routed_media
+from langchain_gemini_vision.media._image_meta import declared_size
 from langchain_gemini_vision.media._options import ImageSide, image_size_limits
 from langchain_gemini_vision.media._prepare import (
     INLINE_LIMIT_BYTES,
@@ -134,18 +135,21 @@ def _small_in_memory(ref: Any) -> bool:
     slow-callback mark, while a worker-thread hop costs more than the work (measured: 500
     detections at 64 in flight took ~30% longer with the hop). Files get their own check
     (``media._prepare._small_image_as_is``); anything else (URLs, larger or unreadable images)
-    goes to a worker thread.
+    goes to a worker thread. PNG and JPEG headers are read without Pillow (``declared_size``):
+    ``Image.open`` alone cost ~80 us a call, about 1% of a whole detection at 64 in flight.
     """
     if not isinstance(ref, (bytes, bytearray)) or len(ref) > _INLINE_PREP_BYTES:
         return False
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            with Image.open(io.BytesIO(ref)) as img:
-                width, height = (int(v) for v in img.size)
-    except Exception:  # the worker thread reports it with the full message
-        return False
-    return width * height <= _INLINE_PREP_PIXELS
+    size = declared_size(ref)
+    if size is None:
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                with Image.open(io.BytesIO(ref)) as img:
+                    size = (int(img.size[0]), int(img.size[1]))
+        except Exception:  # the worker thread reports it with the full message
+            return False
+    return size[0] * size[1] <= _INLINE_PREP_PIXELS
 
 
 async def aprepare_image(
@@ -198,6 +202,15 @@ async def aprepare_images(
     max_image_pixels: int | None = None,
 ) -> list[PreparedMedia]:
     """Async twin of :func:`prepare_images`."""
+    if len(images) == 1:  # the common case: no task to create and schedule
+        return [
+            await aprepare_image(
+                images[0],
+                policy=policy,
+                max_image_side=max_image_side,
+                max_image_pixels=max_image_pixels,
+            )
+        ]
     # gather keeps the order of its arguments, so image i stays image i.
     return list(
         await asyncio.gather(

@@ -168,3 +168,78 @@ async def test_hardlink_allowed_by_policy_is_read_inline(tree: Path, hops: list[
     prepared = await aprepare_image(str(path), policy=_policy(tree, allow_hardlinks=True))
     assert hops == []
     assert prepared.data == path.read_bytes()
+
+
+def _encoded(size: tuple[int, int], fmt: str, **options: Any) -> bytes:
+    import io
+
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", size, (10, 20, 30)).save(out, format=fmt, **options)
+    return out.getvalue()
+
+
+@pytest.mark.parametrize("size", [(1, 1), (640, 480), (4032, 3024), (17, 9999)])
+@pytest.mark.parametrize(
+    ("fmt", "options"),
+    [
+        ("PNG", {}),
+        ("JPEG", {}),
+        ("JPEG", {"progressive": True}),
+        ("JPEG", {"exif": b"Exif\x00\x00MM\x00\x2a\x00\x00\x00\x08" + b"\x00" * 9000}),
+        ("JPEG", {"icc_profile": b"\x00" * 70_000}),  # split over several APP2 segments
+    ],
+    ids=["png", "jpeg", "progressive", "big-exif", "big-icc"],
+)
+def test_declared_size_matches_pillow(
+    fmt: str, options: dict[str, Any], size: tuple[int, int]
+) -> None:
+    import io
+
+    from PIL import Image
+
+    from langchain_gemini_vision.media._image_meta import declared_size
+
+    data = _encoded(size, fmt, **options)
+    assert declared_size(data) == Image.open(io.BytesIO(data)).size == size
+
+
+def test_declared_size_never_raises_on_damaged_headers() -> None:
+    import random
+
+    from langchain_gemini_vision.media._image_meta import declared_size
+
+    data = _encoded((300, 200), "JPEG", exif=b"Exif\x00\x00MM\x00\x2a\x00\x00\x00\x08\x00\x00")
+    rng = random.Random(7)
+    answers = set()
+    for _ in range(3000):
+        damaged = bytearray(data[: rng.randrange(len(data))])
+        for _ in range(rng.randrange(4)):
+            if damaged:
+                damaged[rng.randrange(len(damaged))] = rng.randrange(256)
+        size = declared_size(bytes(damaged))
+        assert size is None or (size[0] > 0 and size[1] > 0)
+        answers.add(size)
+    assert None in answers and (300, 200) in answers  # both outcomes were exercised
+    assert declared_size(b"GIF89a" + b"\x00" * 20) is None  # other formats: Pillow decides
+
+
+async def test_bytes_declaring_many_pixels_go_to_a_thread(hops: list[str]) -> None:
+    """A small PNG can declare a huge image: that header alone sends the work off the loop."""
+    from langchain_gemini_vision.media._image_meta import declared_size
+
+    bomb = make_png(40, 30)
+    # Same bytes with IHDR claiming 3000x3000 (CRC left wrong: the header read must not care).
+    claimed = bomb[:16] + (3000).to_bytes(4, "big") * 2 + bomb[24:]
+    assert declared_size(claimed) == (3000, 3000)
+    with pytest.raises(GeminiVisionError):
+        await aprepare_image(claimed, max_image_side=100)
+    assert hops == ["prepare_media"]
+
+
+async def test_small_bytes_are_prepared_on_the_loop(hops: list[str]) -> None:
+    data = make_jpeg(64, 48)
+    prepared = await aprepare_image(data, max_image_pixels=2_560_000)
+    assert hops == []
+    assert prepared.data == data

@@ -45,6 +45,7 @@ def _caption_row(
     runs_warmup: tuple[int, int],
     bar: float,
     floor: Callable[[], object] | None = None,
+    bodies: Callable[[], tuple[int, int]] | None = None,
 ) -> Row:
     fns = {"hand": hand, "ours": ours} | ({"floor": floor} if floor else {})
     t = interleaved_s(fns, *runs_warmup)
@@ -56,6 +57,8 @@ def _caption_row(
             f"libjpeg can) takes {t['floor'] * 1e3:.1f} ms = {t['floor'] / t['hand']:.2f}x the "
             "hand-written call: the floor of any path that rotates the pixels"
         )
+        if bodies is not None:
+            note += "; " + _uplink_break_even(t["ours"], t["hand"], *bodies(), bar)
     return Row(
         what,
         f"{t['ours'] * 1e3:.2f} ms",
@@ -63,6 +66,28 @@ def _caption_row(
         t["ours"] / t["hand"],
         bar,
         note=note,
+    )
+
+
+def _uplink_break_even(
+    ours_s: float, hand_s: float, ours_body: int, hand_body: int, bar: float
+) -> str:
+    """Where the loopback costs meet the upload time: the uplinks on which the bar holds.
+
+    On loopback a request body costs almost nothing to send; on a real uplink of B bit/s each
+    call also spends body * 8 / B seconds sending it. From the loopback times and body sizes:
+    ours / hand <= bar  <=>  B <= 8 * (hand_body * bar - ours_body) / (ours_s - hand_s * bar).
+    """
+    saved = hand_body - ours_body
+    if ours_s <= hand_s * bar:
+        return "the bar holds on loopback, so on every uplink"
+    breakeven = saved * 8 / (ours_s - hand_s) / 1e6 if ours_s > hand_s else float("inf")
+    limit = 8 * (hand_body * bar - ours_body) / (ours_s - hand_s * bar) / 1e6
+    return (
+        f"bodies {ours_body / 1e6:.2f} MB (ours) vs {hand_body / 1e6:.2f} MB: computed from "
+        f"these loopback times, ours is faster on uplinks below {breakeven:.0f} Mbit/s and "
+        f"within the {bar:g}x bar below {limit:.0f} Mbit/s (the {UPLINK_MBIT_S:g} Mbit/s row "
+        "below measures one such uplink)"
     )
 
 
@@ -103,6 +128,13 @@ def _default_size_row(photo: bytes) -> Row:
         f"{len(data) / 1e6:.2f} MB vs the file's {original[0]}x{original[1]}, "
         f"{len(photo) / 1e6:.2f} MB ({len(data) / len(photo):.2f}x the bytes)",
     )
+
+
+def _body_sizes(server: FakeGeminiServer) -> tuple[int, int]:
+    """(smallest, largest) generateContent body seen: ours, then the hand-written one."""
+    sizes = [r.body_size for r in server.requests if r.path.endswith(":generateContent")]
+    recent = sizes[-4:]
+    return min(recent), max(recent)
 
 
 UPLINK_MBIT_S = 100.0
@@ -164,6 +196,7 @@ def rows(smoke: bool) -> list[Row]:
                 (3, 1) if smoke else (20, 3),
                 0.7,
                 floor=lambda: _decode_at_one_eighth(photo),
+                bodies=lambda: _body_sizes(server),
             )
         )
     out.append(_uplink_row(photo, smoke))

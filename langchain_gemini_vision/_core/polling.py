@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from langchain_gemini_vision._core.poll_schedule import first_poll_at, next_poll_at
-from langchain_gemini_vision._core.validate import CONSTRUCTION, check_number
+from langchain_gemini_vision._core.validate import CONSTRUCTION, check_bool, check_number
 from langchain_gemini_vision.errors import FileProcessingError, FileProcessingTimeout
 from langchain_gemini_vision.types import GeminiFile
 
@@ -52,6 +52,11 @@ class PollPolicy:
         timeout_per_100mb_s: Extra default deadline per 100 MB of file size (video processing time
             grows with length).
         max_timeout_s: Upper bound of the size-scaled default deadline.
+        shared_listing: While two or more files are waited for on the same client, read one
+            shared ``files.list`` answer every 0.25 s instead of one ``files.get`` per file per
+            second: sooner to notice (about 0.25 s instead of 0.5 s, median) and fewer requests
+            (at most 4 a second in all, and never more than one per waiting file per second).
+            False: each wait polls its own file.
     """
 
     timeout_s: float | None = None
@@ -64,6 +69,7 @@ class PollPolicy:
     max_timeout_s: float = 1800.0
     steady_interval_s: float = 1.0
     attentive_s: float = 30.0
+    shared_listing: bool = True
 
     def __post_init__(self) -> None:
         number = functools.partial(check_number, error=CONSTRUCTION, unit="seconds")
@@ -77,6 +83,7 @@ class PollPolicy:
         number(self.max_timeout_s, "PollPolicy.max_timeout_s", low=0)
         number(self.steady_interval_s, "PollPolicy.steady_interval_s", low=0, low_open=True)
         number(self.attentive_s, "PollPolicy.attentive_s", low=0)
+        check_bool(self.shared_listing, "PollPolicy.shared_listing", error=CONSTRUCTION)
 
     def deadline_for(self, size_bytes: int | None, timeout: float | None = None) -> float:
         """Seconds to wait for a file of ``size_bytes`` (an explicit ``timeout`` wins).
@@ -283,6 +290,17 @@ class PollLoop:
         self.polls += 1
         self.last_error = f"HTTP {error_status(exc)}" if error_status(exc) else type(exc).__name__
         self._server_delay = retry_delay_s(exc) or 0.0
+
+    def look_delay(self, now: float, interval: float) -> float:
+        """Seconds to sleep before reading a shared listing again (no request of this wait's own).
+
+        Raises:
+            FileProcessingTimeout: The deadline has passed.
+        """
+        remaining = self.deadline_s - self.elapsed(now)
+        if remaining <= _DEADLINE_SLACK_S:
+            raise self.timeout(now)
+        return min(interval, remaining)
 
     def next_delay(self, now: float) -> float:
         """Seconds to sleep before the next poll.

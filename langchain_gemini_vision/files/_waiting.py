@@ -7,6 +7,7 @@ failure) means is decided once, by the steps below, on a :class:`~._polling.Poll
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -21,6 +22,13 @@ from langchain_gemini_vision._core.polling import (
 from langchain_gemini_vision.files._errors import api_error
 from langchain_gemini_vision.files._events import aemit, emit
 from langchain_gemini_vision.files._refs import FileRef, name_of
+from langchain_gemini_vision.files._shared_listing import (
+    AListPage,
+    Listing,
+    ListPage,
+    arefresh,
+    refresh,
+)
 from langchain_gemini_vision.types import GeminiFile
 
 Clock = Callable[[], float]
@@ -35,22 +43,34 @@ def poll_until_active(
     policy: PollPolicy,
     clock: Clock,
     sleep: Callable[[float], None],
+    shared: tuple[Listing, ListPage] | None = None,
 ) -> GeminiFile:
-    """Poll ``get(name)`` (the SDK's ``files.get``) until the file is ACTIVE."""
+    """Poll ``get(name)`` (the SDK's ``files.get``) until the file is ACTIVE.
+
+    With ``shared`` (the client's listing and its ``files.list`` call), a wait among others on
+    the same client reads their shared listing instead (``files._shared_listing``).
+    """
     name, snapshot, loop = _start(file, timeout, policy, clock)
-    while True:
-        if snapshot is None:
-            try:
-                snapshot = GeminiFile.from_sdk(get(name))
-            except Exception as exc:
-                _handle_poll_error(loop, exc, clock)
-        if snapshot is not None:
-            event = _handle_snapshot(loop, snapshot, timeout, on_progress, policy, clock)
-            if event is None:
-                return snapshot
-            emit("gemini_file_poll", event)
-        snapshot = None
-        sleep(loop.next_delay(clock()))
+    listing = shared[0] if shared is not None else None
+    with _registered(listing, name):
+        generation = 0
+        while True:
+            from_listing = False
+            if snapshot is None and shared is not None and shared[0].shared(clock()):
+                refresh(shared[0], shared[1], clock())
+                from_listing, snapshot, generation = _from_listing(shared[0], name, generation)
+            if snapshot is None and not from_listing:
+                try:
+                    snapshot = GeminiFile.from_sdk(get(name))
+                except Exception as exc:
+                    _handle_poll_error(loop, exc, clock)
+            if snapshot is not None:
+                event = _handle_snapshot(loop, snapshot, timeout, on_progress, policy, clock)
+                if event is None:
+                    return snapshot
+                emit("gemini_file_poll", event)
+            snapshot = None
+            sleep(_next_sleep(loop, listing if from_listing else None, clock()))
 
 
 async def apoll_until_active(
@@ -62,22 +82,57 @@ async def apoll_until_active(
     policy: PollPolicy,
     clock: Clock,
     asleep: Callable[[float], Awaitable[None]],
+    shared: tuple[Listing, AListPage] | None = None,
 ) -> GeminiFile:
     """Async twin of :func:`poll_until_active`."""
     name, snapshot, loop = _start(file, timeout, policy, clock)
-    while True:
-        if snapshot is None:
-            try:
-                snapshot = GeminiFile.from_sdk(await get(name))
-            except Exception as exc:
-                _handle_poll_error(loop, exc, clock)
-        if snapshot is not None:
-            event = _handle_snapshot(loop, snapshot, timeout, on_progress, policy, clock)
-            if event is None:
-                return snapshot
-            await aemit("gemini_file_poll", event)
-        snapshot = None
-        await asleep(loop.next_delay(clock()))
+    listing = shared[0] if shared is not None else None
+    with _registered(listing, name):
+        generation = 0
+        while True:
+            from_listing = False
+            if snapshot is None and shared is not None and shared[0].shared(clock()):
+                await arefresh(shared[0], shared[1], clock())
+                from_listing, snapshot, generation = _from_listing(shared[0], name, generation)
+            if snapshot is None and not from_listing:
+                try:
+                    snapshot = GeminiFile.from_sdk(await get(name))
+                except Exception as exc:
+                    _handle_poll_error(loop, exc, clock)
+            if snapshot is not None:
+                event = _handle_snapshot(loop, snapshot, timeout, on_progress, policy, clock)
+                if event is None:
+                    return snapshot
+                await aemit("gemini_file_poll", event)
+            snapshot = None
+            await asleep(_next_sleep(loop, listing if from_listing else None, clock()))
+
+
+def _registered(listing: Listing | None, name: str) -> contextlib.AbstractContextManager[None]:
+    return listing.waiting(name) if listing is not None else contextlib.nullcontext()
+
+
+def _from_listing(
+    listing: Listing, name: str, generation: int
+) -> tuple[bool, GeminiFile | None, int]:
+    """(answered by the listing, the file if the listing is newer than the last one read, gen).
+
+    Not answered when the listing does not show the file and none is being fetched: the wait
+    then polls the file itself.
+    """
+    seen = listing.read(name)
+    if seen is None:
+        return listing.fetching(), None, generation
+    if seen.generation == generation:
+        return True, None, generation  # nothing new since the last read
+    return True, seen.file, seen.generation
+
+
+def _next_sleep(loop: PollLoop, listing: Listing | None, now: float) -> float:
+    """The wait's own grid, or the next read of the shared listing (both within the deadline)."""
+    if listing is None:
+        return loop.next_delay(now)
+    return loop.look_delay(now, listing.interval())
 
 
 def _start(

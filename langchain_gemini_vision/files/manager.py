@@ -41,6 +41,7 @@ from langchain_gemini_vision.files._cleanup import aprune, arelease, pending, pr
 from langchain_gemini_vision.files._index import FileIndex
 from langchain_gemini_vision.files._refs import FileRef
 from langchain_gemini_vision.files._remote import RemoteFileCalls
+from langchain_gemini_vision.files._shared_listing import Listing, listing_for
 from langchain_gemini_vision.files._source import ProgressCallback, UploadInput
 from langchain_gemini_vision.files._uploading import aupload_or_reuse, upload_or_reuse
 from langchain_gemini_vision.files._waiting import apoll_until_active, poll_until_active
@@ -126,6 +127,10 @@ class GeminiFileManager(RemoteFileCalls):
             f"reuse={self.reuse}, owned_prefix={self.owned_prefix!r})"
         )
 
+    def _listing(self) -> Listing:
+        """The listing shared by every wait on this manager's client (and clock)."""
+        return listing_for(self.client, self._clock)
+
     @property
     def _endpoint(self) -> str:
         base = getattr(self.llm, "base_url", None)
@@ -208,6 +213,9 @@ class GeminiFileManager(RemoteFileCalls):
             policy=self.poll_policy,
             clock=self._clock,
             sleep=self._sleep,
+            shared=(self._listing(), lambda config: self.client.files.list(config=config))
+            if self.poll_policy.shared_listing
+            else None,
         )
 
     @contextlib.contextmanager
@@ -308,6 +316,9 @@ class GeminiFileManager(RemoteFileCalls):
             policy=self.poll_policy,
             clock=self._clock,
             asleep=self._asleep,
+            shared=(self._listing(), lambda config: self.client.aio.files.list(config=config))
+            if self.poll_policy.shared_listing
+            else None,
         )
 
     @contextlib.asynccontextmanager

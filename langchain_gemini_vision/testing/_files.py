@@ -150,7 +150,8 @@ class FileStore(ResumableUploads):
             )
             page = [record for _, record in ordered[start : start + size]]
             for record in page:
-                self._advance(record, poll=False)
+                # A listing shows each file's state as a GET would: it counts as one look.
+                self._advance(record, poll=True)
             out: dict[str, Any] = {}
             if page:
                 out["files"] = [record.to_json() for record in page]

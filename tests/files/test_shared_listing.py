@@ -1,0 +1,222 @@
+"""Many files waited for at once on one client share files.list pages instead of a GET per file.
+
+Real emulator, real SDK and real time (waits of about a second); assertions are on requests,
+never on durations.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import threading
+import time
+from typing import Any
+
+import pytest
+from langchain_google_genai import ChatGoogleGenerativeAI
+
+from langchain_gemini_vision._core.polling import PollPolicy
+from langchain_gemini_vision.errors import FileProcessingError
+from langchain_gemini_vision.files import _shared_listing
+from langchain_gemini_vision.files._shared_listing import LOOK_S, Listing
+from langchain_gemini_vision.files.manager import GeminiFileManager
+from langchain_gemini_vision.testing import FakeGeminiServer
+from langchain_gemini_vision.types import GeminiFile
+
+
+def _manager(llm: ChatGoogleGenerativeAI, **policy: Any) -> GeminiFileManager:
+    # A clock of its own: the listing is shared per (client, clock), so no other test's waits
+    # (or paused listing) are seen here.
+    def clock() -> float:
+        return time.monotonic()
+
+    return GeminiFileManager(llm, reuse=False, clock=clock, poll_policy=PollPolicy(**policy))
+
+
+def _processing(
+    server: FakeGeminiServer, manager: GeminiFileManager, count: int
+) -> list[GeminiFile]:
+    """``count`` videos PROCESSING, ACTIVE 0.4 s or more from now; their PROCESSING snapshots."""
+    files = []
+    for i in range(count):
+        record = server.add_file(mime_type="video/mp4", data=bytes([i]) * 16, state="PROCESSING")
+        server.set_file_state(record.name, "PROCESSING", then="ACTIVE", seconds=0.4 + 0.1 * i)
+        files.append(manager.get(record.name))
+    server.clear_log()
+    return files
+
+
+def _requests(server: FakeGeminiServer) -> tuple[int, dict[str, int]]:
+    """(files.list pages, GETs per file) since the log was cleared."""
+    listings = 0
+    gets: dict[str, int] = {}
+    for request in server.requests:
+        if request.method != "GET":
+            continue
+        if request.path.endswith("/files"):
+            listings += 1
+        elif "/files/" in request.path:
+            name = "files/" + request.path.rsplit("/", 1)[-1]
+            gets[name] = gets.get(name, 0) + 1
+    return listings, gets
+
+
+def _wait_in_threads(manager: GeminiFileManager, files: list[GeminiFile]) -> list[Any]:
+    results: list[Any] = [None] * len(files)
+
+    def wait(index: int) -> None:
+        try:
+            results[index] = manager.wait_until_active(files[index], timeout=30)
+        except Exception as exc:  # reported by the assertions below
+            results[index] = exc
+
+    threads = [threading.Thread(target=wait, args=(i,)) for i in range(len(files))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return results
+
+
+def test_waits_in_threads_share_the_listing(
+    server: FakeGeminiServer, llm: ChatGoogleGenerativeAI
+) -> None:
+    manager = _manager(llm)
+    files = _processing(server, manager, 6)
+    started = time.monotonic()
+    results = _wait_in_threads(manager, files)
+    waited = time.monotonic() - started
+    assert [r.state for r in results] == ["ACTIVE"] * 6
+    assert [r.name for r in results] == [f.name for f in files]
+    listings, gets = _requests(server)
+    assert listings >= 1
+    # Per-file polling makes at least one GET per file; the listing made them unnecessary for
+    # most (a wait may still GET once before the others have registered).
+    assert sum(gets.values()) < len(files)
+    # Politeness: all requests together stay under one per waiting file per second.
+    assert listings + sum(gets.values()) <= len(files) * waited
+
+
+async def test_async_waits_share_the_listing(
+    server: FakeGeminiServer, llm: ChatGoogleGenerativeAI
+) -> None:
+    manager = _manager(llm)
+    files = _processing(server, manager, 5)
+    results = await asyncio.gather(*(manager.await_until_active(f, timeout=30) for f in files))
+    assert [r.state for r in results] == ["ACTIVE"] * 5
+    listings, gets = _requests(server)
+    assert listings >= 1
+    assert sum(gets.values()) < len(files)
+
+
+def test_a_single_wait_polls_its_own_file(
+    server: FakeGeminiServer, llm: ChatGoogleGenerativeAI
+) -> None:
+    manager = _manager(llm)
+    (file,) = _processing(server, manager, 1)
+    assert manager.wait_until_active(file, timeout=30).state == "ACTIVE"
+    listings, gets = _requests(server)
+    assert listings == 0
+    assert gets[file.name] >= 1
+
+
+def test_shared_listing_can_be_turned_off(
+    server: FakeGeminiServer, llm: ChatGoogleGenerativeAI
+) -> None:
+    manager = _manager(llm, shared_listing=False)
+    files = _processing(server, manager, 3)
+    assert [r.state for r in _wait_in_threads(manager, files)] == ["ACTIVE"] * 3
+    listings, gets = _requests(server)
+    assert listings == 0
+    assert all(gets[f.name] >= 1 for f in files)
+
+
+def test_a_failing_listing_leaves_each_wait_on_its_own_polls(
+    server: FakeGeminiServer, llm: ChatGoogleGenerativeAI
+) -> None:
+    manager = _manager(llm, shared_listing=True)
+    files = _processing(server, manager, 4)
+    fault = server.inject_fault(500, times=1000, path_contains="/files?", method="GET")
+    results = _wait_in_threads(manager, files)
+    assert [r.state for r in results] == ["ACTIVE"] * 4
+    listings, gets = _requests(server)
+    assert fault.used == listings >= 1  # tried, failed, and paused: not retried every look
+    assert all(gets[f.name] >= 1 for f in files)
+
+
+def test_files_beyond_the_pages_read_are_polled_on_their_own(
+    server: FakeGeminiServer, llm: ChatGoogleGenerativeAI, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(_shared_listing, "PAGE_SIZE", 1)
+    monkeypatch.setattr(_shared_listing, "MAX_PAGES", 1)
+    manager = _manager(llm)
+    files = _processing(server, manager, 3)  # the listing shows only the newest
+    results = _wait_in_threads(manager, files)
+    assert [r.state for r in results] == ["ACTIVE"] * 3
+    _, gets = _requests(server)
+    assert gets.get(files[0].name, 0) >= 1 and gets.get(files[1].name, 0) >= 1
+
+
+def test_a_file_the_listing_shows_failed_raises(
+    server: FakeGeminiServer, llm: ChatGoogleGenerativeAI
+) -> None:
+    manager = _manager(llm)
+    files = _processing(server, manager, 3)
+    server.set_file_state(
+        files[1].name, "PROCESSING", then="FAILED", seconds=0.3, error_message="bad codec"
+    )
+    results = _wait_in_threads(manager, files)
+    assert isinstance(results[1], FileProcessingError)
+    assert "bad codec" in str(results[1])
+    assert results[0].state == results[2].state == "ACTIVE"
+
+
+def test_progress_is_reported_once_per_listing_not_per_read(
+    server: FakeGeminiServer, llm: ChatGoogleGenerativeAI
+) -> None:
+    manager = _manager(llm)
+    files = _processing(server, manager, 3)
+    seen: dict[str, int] = {f.name: 0 for f in files}
+    lock = threading.Lock()
+
+    def on_progress(file: GeminiFile, _elapsed: float) -> None:
+        with lock:
+            seen[file.name] += 1
+
+    threads = [
+        threading.Thread(
+            target=manager.wait_until_active, args=(f,), kwargs={"on_progress": on_progress}
+        )
+        for f in files
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    listings, gets = _requests(server)
+    for name, count in seen.items():
+        # The upload's snapshot, one report per GET of its own, at most one per listing.
+        assert count <= 1 + gets.get(name, 0) + listings
+
+
+def test_listing_interval_keeps_one_request_per_file_per_second() -> None:
+    listing = Listing()
+    with listing.waiting("files/a"):
+        assert not listing.shared(0.0)  # one file: its own GET is cheaper than a listing
+        with listing.waiting("files/b"):
+            assert listing.shared(0.0)
+            assert listing.interval() == 0.5  # 1 page / 2 files
+            assert listing.claim(0.0) == {"files/a", "files/b"}
+            assert listing.claim(0.0) is None  # someone is fetching
+            listing.publish({}, pages=3)
+            assert listing.interval() == 1.5  # 3 pages / 2 files
+            assert listing.claim(1.0) is None  # too soon
+            assert listing.claim(1.5) is not None
+            listing.fail(1.5)
+            assert not listing.shared(2.0)  # paused after a failure
+    with contextlib.ExitStack() as stack:
+        for i in range(10):
+            stack.enter_context(listing.waiting(f"files/{i}"))
+        assert listing.claim(100.0) is not None
+        listing.publish({}, pages=1)
+        assert listing.interval() == LOOK_S  # never faster than one listing per LOOK_S

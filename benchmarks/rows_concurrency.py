@@ -58,9 +58,10 @@ def _timed(run: Callable[[], Awaitable[None]]) -> tuple[float, float]:
     return time.perf_counter() - wall, time.process_time() - cpu
 
 
-def rows(smoke: bool) -> list[Row]:
+def rows(smoke: bool, *, latency_s: float | None = None, rounds: int | None = None) -> list[Row]:
     n, limit, latency = (40, 16, 0.05) if smoke else (500, 64, 0.5)
-    rounds = 1 if smoke else 5
+    latency = latency_s if latency_s is not None else latency
+    rounds = rounds if rounds is not None else 1 if smoke else 5
     image = _jpeg()
     schema = detection_schema(max_objects=25, with_masks=False)
     prompt = detection_prompt(TARGET, max_objects=25, with_masks=False)
@@ -176,3 +177,17 @@ def rows(smoke: bool) -> list[Row]:
             f"{shown(ratios('ours', 'hand', 1))}",
         ),
     ]
+
+
+if __name__ == "__main__":
+    # The same rows at another server latency, e.g. to see how much of a gap is client CPU:
+    #   python benchmarks/rows_concurrency.py --latency 1.0 --rounds 2
+    import argparse
+
+    parser = argparse.ArgumentParser(description="concurrency rows at a chosen server latency")
+    parser.add_argument("--latency", type=float, default=0.5, help="seconds per answer")
+    parser.add_argument("--rounds", type=int, default=5)
+    args = parser.parse_args()
+    for row in rows(False, latency_s=args.latency, rounds=args.rounds):
+        print(f"{row.what}: {row.ours} vs {row.baseline} = {row.ratio:.2f} (bar {row.bar:g})")
+        print(f"    {row.note}")

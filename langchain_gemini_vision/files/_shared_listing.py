@@ -163,6 +163,7 @@ def refresh(listing: Listing, list_page: ListPage, now: float) -> None:
         return
     found: dict[str, GeminiFile] = {}
     pages = 0
+    done = False
     try:
         token: str | None = None
         while pages < MAX_PAGES:
@@ -171,19 +172,23 @@ def refresh(listing: Listing, list_page: ListPage, now: float) -> None:
             token = _take(list_page(_config(token)), wanted, found)
             if token is None:
                 break
+        done = True
     except Exception:  # the waits' own files.get reports anything that matters
-        listing.fail(now)
-        return
-    listing.publish(found, pages)
+        pass
+    finally:
+        # Released on every way out, interrupts included: a claim left held would make every
+        # other wait sleep on a listing that never comes.
+        listing.publish(found, pages) if done else listing.fail(now)
 
 
 async def arefresh(listing: Listing, list_page: AListPage, now: float) -> None:
-    """Async twin of :func:`refresh`."""
+    """Async twin of :func:`refresh` (a cancelled fetch releases its claim too)."""
     wanted = listing.claim(now)
     if wanted is None:
         return
     found: dict[str, GeminiFile] = {}
     pages = 0
+    done = False
     try:
         token: str | None = None
         while pages < MAX_PAGES:
@@ -192,7 +197,8 @@ async def arefresh(listing: Listing, list_page: AListPage, now: float) -> None:
             token = _take(await list_page(_config(token)), wanted, found)
             if token is None:
                 break
+        done = True
     except Exception:  # the waits' own files.get reports anything that matters
-        listing.fail(now)
-        return
-    listing.publish(found, pages)
+        pass
+    finally:
+        listing.publish(found, pages) if done else listing.fail(now)

@@ -220,3 +220,36 @@ def test_listing_interval_keeps_one_request_per_file_per_second() -> None:
         assert listing.claim(100.0) is not None
         listing.publish({}, pages=1)
         assert listing.interval() == LOOK_S  # never faster than one listing per LOOK_S
+
+
+async def test_a_cancelled_fetch_releases_the_listing() -> None:
+    """A wait cancelled mid-listing must not leave the others sleeping on a listing that never
+    comes: the claim is released and the listing pauses, so each wait polls its own file."""
+    listing = Listing()
+    started = asyncio.Event()
+
+    async def never_answers(_config: dict[str, Any]) -> Any:
+        started.set()
+        await asyncio.Event().wait()
+
+    with listing.waiting("files/a"), listing.waiting("files/b"):
+        task = asyncio.create_task(_shared_listing.arefresh(listing, never_answers, 0.0))
+        await started.wait()
+        assert listing.fetching()
+        task.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await task
+        assert not listing.fetching()
+        assert not listing.shared(1.0)  # paused: the waits fall back to their own polls
+
+
+def test_an_interrupted_sync_fetch_releases_the_listing() -> None:
+    listing = Listing()
+
+    def interrupted(_config: dict[str, Any]) -> Any:
+        raise KeyboardInterrupt
+
+    with listing.waiting("files/a"), listing.waiting("files/b"):
+        with pytest.raises(KeyboardInterrupt):
+            _shared_listing.refresh(listing, interrupted, 0.0)
+        assert not listing.fetching()

@@ -253,3 +253,34 @@ def test_an_interrupted_sync_fetch_releases_the_listing() -> None:
         with pytest.raises(KeyboardInterrupt):
             _shared_listing.refresh(listing, interrupted, 0.0)
         assert not listing.fetching()
+
+
+def test_waits_on_the_listing_still_time_out(
+    server: FakeGeminiServer, llm: ChatGoogleGenerativeAI
+) -> None:
+    from langchain_gemini_vision.errors import FileProcessingTimeout
+
+    manager = _manager(llm)
+    files = []
+    for i in range(3):
+        record = server.add_file(mime_type="video/mp4", data=bytes([i]) * 16, state="PROCESSING")
+        server.set_file_state(record.name, "PROCESSING", then="ACTIVE", seconds=3600)
+        files.append(manager.get(record.name))
+    server.clear_log()
+    results: list[Any] = [None] * 3
+
+    def wait(index: int) -> None:
+        try:
+            manager.wait_until_active(files[index], timeout=0.8)
+        except FileProcessingTimeout as exc:
+            results[index] = exc
+
+    threads = [threading.Thread(target=wait, args=(i,)) for i in range(3)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert all(isinstance(r, FileProcessingTimeout) for r in results)
+    assert all(r.last_state == "PROCESSING" for r in results)
+    listings, _ = _requests(server)
+    assert listings >= 1

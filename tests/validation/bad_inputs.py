@@ -129,6 +129,8 @@ ROWS: list[Row] = [
         lambda llm: GeminiFileManager(llm).upload(MP4, mime_type="video")),
     Row("PollPolicy", "jitter", "1.0", ConfigurationError,
         lambda llm: PollPolicy(jitter=1.0)),
+    Row("PollPolicy", "shared_listing", "'no'", ConfigurationError,
+        lambda llm: PollPolicy(shared_listing="no")),
     Row("RetryPolicy", "attempts", "0", ConfigurationError,
         lambda llm: RetryPolicy(attempts=0)),
     Row("GeminiVisionToolkit", "media_resolution", "'4k'", ConfigurationError,

@@ -18,9 +18,12 @@ install: $(BIN)/python
 # pytest exits 5 when it collects no test; that is not a failure of the suite itself.
 PYTEST_RC = rc=$$?; if [ $$rc -eq 5 ]; then echo "no tests collected"; rc=0; fi; exit $$rc
 
+# Test processes (pytest-xdist); WORKERS=0 runs everything in this process (e.g. to debug).
+WORKERS ?= 2
+
 # The suite in file order.
 test: install
-	$(BIN)/pytest -q -p no:cacheprovider -p no:randomly; $(PYTEST_RC)
+	$(BIN)/pytest -q -p no:cacheprovider -p no:randomly -n $(WORKERS); $(PYTEST_RC)
 
 # The suite as it would run on another day, in another shell: the wall clock 400 days ahead, a
 # random order (the seed is printed; rerun one with SEED=n), and nonsense in the variables the
@@ -32,7 +35,8 @@ test-any-day: install
 	@echo "random order seed: $(SEED) (make test-any-day SEED=$(SEED) reproduces it)"
 	GEMINI_VISION_MODEL=no-such-model GEMINI_VISION_BASE_URL=http://nonsense.invalid:1 \
 	GOOGLE_API_KEY=not-a-key GEMINI_VISION_CACHE_DIR=/nonexistent/cache \
-	$(BIN)/pytest -q -p no:cacheprovider --randomly-seed=$(SEED) --clock-shift-days=400; $(PYTEST_RC)
+	$(BIN)/pytest -q -p no:cacheprovider --randomly-seed=$(SEED) --clock-shift-days=400 \
+		-n $(WORKERS); $(PYTEST_RC)
 
 lint: install
 	$(BIN)/ruff check .

@@ -23,6 +23,9 @@ from langchain_gemini_vision.files.manager import GeminiFileManager
 from langchain_gemini_vision.testing import FakeGeminiServer
 from langchain_gemini_vision.types import GeminiFile
 
+FAST: dict[str, Any] = {"first_interval_s": 0.25, "steady_interval_s": 0.25}
+"""A quicker grid for the waits' own polls (the first look comes from it too): shorter tests."""
+
 
 def _manager(llm: ChatGoogleGenerativeAI, **policy: Any) -> GeminiFileManager:
     # A clock of its own: the listing is shared per (client, clock), so no other test's waits
@@ -30,17 +33,18 @@ def _manager(llm: ChatGoogleGenerativeAI, **policy: Any) -> GeminiFileManager:
     def clock() -> float:
         return time.monotonic()
 
-    return GeminiFileManager(llm, reuse=False, clock=clock, poll_policy=PollPolicy(**policy))
+    settings = {**FAST, **policy}
+    return GeminiFileManager(llm, reuse=False, clock=clock, poll_policy=PollPolicy(**settings))
 
 
 def _processing(
     server: FakeGeminiServer, manager: GeminiFileManager, count: int
 ) -> list[GeminiFile]:
-    """``count`` videos PROCESSING, ACTIVE 0.4 s or more from now; their PROCESSING snapshots."""
+    """``count`` videos PROCESSING, ACTIVE 0.3 s or more from now; their PROCESSING snapshots."""
     files = []
     for i in range(count):
         record = server.add_file(mime_type="video/mp4", data=bytes([i]) * 16, state="PROCESSING")
-        server.set_file_state(record.name, "PROCESSING", then="ACTIVE", seconds=0.4 + 0.1 * i)
+        server.set_file_state(record.name, "PROCESSING", then="ACTIVE", seconds=0.3 + 0.05 * i)
         files.append(manager.get(record.name))
     server.clear_log()
     return files

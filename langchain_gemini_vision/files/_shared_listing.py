@@ -156,29 +156,58 @@ def _take(page: Any, wanted: set[str], found: dict[str, GeminiFile]) -> str | No
     return token if token and not wanted.issubset(found) else None
 
 
+class _Walk:
+    """The pages of one listing, without I/O: ``next_config`` to ask for, ``take`` each answer.
+
+    The sync and async fetches differ only in how they call ``files.list``.
+    """
+
+    def __init__(self, listing: Listing, wanted: set[str]) -> None:
+        self.listing = listing
+        self.wanted = wanted
+        self.found: dict[str, GeminiFile] = {}
+        self.pages = 0
+        self._token: str | None = None
+        self.done = False
+
+    def next_config(self) -> dict[str, Any] | None:
+        """The next page's request, or None when the walk is over."""
+        if self.done or self.pages >= MAX_PAGES:
+            self.done = True
+            return None
+        self.pages += 1
+        self.listing.requests += 1
+        return _config(self._token)
+
+    def take(self, page: Any) -> None:
+        self._token = _take(page, self.wanted, self.found)
+        self.done = self._token is None
+
+    def close(self, now: float) -> None:
+        """Publish a finished walk, or record the failure; always releases the claim.
+
+        Called on every way out, interrupts and cancellation included: a claim left held would
+        make every other wait sleep on a listing that never comes.
+        """
+        if self.done:
+            self.listing.publish(self.found, self.pages)
+        else:
+            self.listing.fail(now)
+
+
 def refresh(listing: Listing, list_page: ListPage, now: float) -> None:
     """Fetch the listing when it is due and no other wait is fetching it."""
     wanted = listing.claim(now)
     if wanted is None:
         return
-    found: dict[str, GeminiFile] = {}
-    pages = 0
-    done = False
+    walk = _Walk(listing, wanted)
     try:
-        token: str | None = None
-        while pages < MAX_PAGES:
-            pages += 1
-            listing.requests += 1
-            token = _take(list_page(_config(token)), wanted, found)
-            if token is None:
-                break
-        done = True
+        while (config := walk.next_config()) is not None:
+            walk.take(list_page(config))
     except Exception:  # the waits' own files.get reports anything that matters
-        pass
+        walk.done = False
     finally:
-        # Released on every way out, interrupts included: a claim left held would make every
-        # other wait sleep on a listing that never comes.
-        listing.publish(found, pages) if done else listing.fail(now)
+        walk.close(now)
 
 
 async def arefresh(listing: Listing, list_page: AListPage, now: float) -> None:
@@ -186,19 +215,11 @@ async def arefresh(listing: Listing, list_page: AListPage, now: float) -> None:
     wanted = listing.claim(now)
     if wanted is None:
         return
-    found: dict[str, GeminiFile] = {}
-    pages = 0
-    done = False
+    walk = _Walk(listing, wanted)
     try:
-        token: str | None = None
-        while pages < MAX_PAGES:
-            pages += 1
-            listing.requests += 1
-            token = _take(await list_page(_config(token)), wanted, found)
-            if token is None:
-                break
-        done = True
+        while (config := walk.next_config()) is not None:
+            walk.take(await list_page(config))
     except Exception:  # the waits' own files.get reports anything that matters
-        pass
+        walk.done = False
     finally:
-        listing.publish(found, pages) if done else listing.fail(now)
+        walk.close(now)

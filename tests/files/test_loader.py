@@ -229,3 +229,30 @@ async def test_alazy_load_failures(
     with pytest.raises(FileProcessingError, match="nope"):
         _ = [doc async for doc in strict.alazy_load()]
     assert server.files == {}
+
+
+async def test_alazy_load_of_processing_videos_waits_on_one_shared_listing(
+    server: FakeGeminiServer, llm: ChatGoogleGenerativeAI, cache_dir: Path, tmp_path: Path
+) -> None:
+    """Videos processed together are watched through files.list, not a files.get each."""
+    import time
+
+    server.processing_seconds = 0.6
+    paths = []
+    for i in range(5):
+        path = tmp_path / f"clip{i}.mp4"
+        path.write_bytes(make_mp4(5 + i))
+        paths.append(str(path))
+
+    def clock() -> float:  # a listing of this test's own (shared per client and clock)
+        return time.monotonic()
+
+    manager = GeminiFileManager(llm, reuse=False, cache_dir=cache_dir, clock=clock)
+    loader = loader_for(manager, paths, max_concurrency=5)
+    docs = [doc async for doc in loader.alazy_load()]
+    assert sorted(d.metadata["source"] for d in docs) == sorted(paths)
+    listings = sum(1 for r in server.requests if r.method == "GET" and r.path.endswith("/files"))
+    gets = sum(1 for r in server.requests if r.method == "GET" and "/files/" in r.path)
+    assert listings >= 1
+    assert gets < len(paths)  # per-file polling makes at least one GET per video
+    assert server.files == {}

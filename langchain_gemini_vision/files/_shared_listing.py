@@ -6,13 +6,16 @@ later (``_core.poll_schedule``). When several files are waited for at once on th
 loader ingesting a folder of videos, a batch of uploads), one ``files.list`` page (up to 100
 files, newest first, so recent uploads come first) answers all of them. So:
 
-* each wait registers its file on the client's listing while it waits;
-* with two or more files registered, a wait reads the latest listing every ``LOOK_S`` (a read
-  costs no request), and whichever wait finds the listing older than :meth:`Listing.interval`
-  fetches it again, for everyone;
-* the interval keeps the whole listing at or under one request per second per waiting file (the
-  politeness bar of a single wait), and never faster than ``LOOK_S``: with 4 or more files that
-  is 4 listings a second in all, however many files wait;
+* each wait registers its file on the client's listing while it waits, and reads the latest
+  listing every ``LOOK_S`` (a read costs no request);
+* each wait keeps its own poll schedule, but when a poll falls due it credits the listing with
+  it instead of calling ``files.get``; a listing is fetched (by whichever wait finds it stale)
+  only when credit is there, at most once per ``LOOK_S``, and each page spends one credit. So the
+  listing never makes more requests than the waits' own schedules would have (and far fewer when
+  many files wait), while every wait sees every listing: with files due at 1 s, 4 or more
+  waiting files get a listing every 0.25 s;
+* credit saved for later is capped at ``MAX_SAVED_POLLS``, so polls that fall due together (waits
+  started together) spread over the next second instead of bursting;
 * a file the listing does not show (beyond ``MAX_PAGES`` pages of newer files) and any failure of
   the listing leave that wait on its own ``files.get`` schedule: the listing only ever saves
   requests, it never decides an outcome the wait's own poll would not.
@@ -32,10 +35,13 @@ from collections.abc import Awaitable, Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from langchain_gemini_vision._core.polling import PollLoop
 from langchain_gemini_vision.types import GeminiFile
 
 LOOK_S = 0.25
 """How often a wait reads the shared listing, and the shortest interval between two listings."""
+MAX_SAVED_POLLS = 4.0
+"""Credit (polls fallen due) a listing may keep for later: about a second of listings."""
 PAGE_SIZE = 100
 """The largest page ``files.list`` serves."""
 MAX_PAGES = 3
@@ -65,8 +71,8 @@ class Listing:
         self._seen: dict[str, GeminiFile] = {}
         self._generation = 0
         self._started_at = -math.inf
-        self._pages = 1
         self._paused_until = -math.inf
+        self._credit = 0.0
         self.requests = 0
         """Pages fetched so far (for tests and benchmarks: the listing's whole request count)."""
 
@@ -90,9 +96,13 @@ class Listing:
             return len(self._waiting) >= 2 and now >= self._paused_until
 
     def interval(self) -> float:
-        """Seconds between two listings: at most one request per second per waiting file."""
+        """Seconds between two reads of the listing, and at least between two fetches of it."""
+        return LOOK_S
+
+    def credit(self) -> None:
+        """A wait's own poll fell due: the listing may spend it instead (up to a cap)."""
         with self._lock:
-            return max(LOOK_S, self._pages / max(len(self._waiting), 1))
+            self._credit = min(self._credit + 1.0, MAX_SAVED_POLLS)
 
     def read(self, name: str) -> Seen | None:
         """The file as the latest complete listing showed it; None when it was not listed."""
@@ -106,20 +116,20 @@ class Listing:
 
     def claim(self, now: float) -> set[str] | None:
         """The names to look for when this caller should fetch the listing now, else None."""
-        interval = self.interval()
         with self._lock:
-            if now - self._started_at < interval or now < self._paused_until:
+            if now - self._started_at < LOOK_S or now < self._paused_until or self._credit < 1:
                 return None
             if not self._fetching.acquire(blocking=False):
                 return None
             self._started_at = now
+            self._credit -= 1.0
             return set(self._waiting)
 
     def publish(self, found: dict[str, GeminiFile], pages: int) -> None:
         """Store a complete listing (releases the claim)."""
         with self._lock:
             self._seen = {name: file for name, file in found.items() if name in self._waiting}
-            self._pages = max(pages, 1)
+            self._credit -= max(pages - 1, 0)  # every page is a request (the claim paid one)
             self._generation += 1
         self._fetching.release()
 
@@ -129,6 +139,42 @@ class Listing:
             self._paused_until = now + PAUSE_AFTER_FAILURE_S
             self._seen = {}
         self._fetching.release()
+
+
+class Reader:
+    """One wait's place on a shared listing: what it last read and when its own poll is due."""
+
+    def __init__(self, listing: Listing) -> None:
+        self.listing = listing
+        self._generation = 0
+        self._due_at: float | None = None
+        self._listed = True  # until a listing shows otherwise
+
+    def credit_due_poll(self, loop: PollLoop, now: float) -> None:
+        """Hand this wait's poll to the listing when its schedule has one due.
+
+        Raises:
+            FileProcessingTimeout: The deadline has passed (from the wait's schedule).
+        """
+        if self._listed and (self._due_at is None or now >= self._due_at):
+            self.listing.credit()
+            self._due_at = now + loop.next_delay(now)
+
+    def read(self, name: str) -> tuple[bool, GeminiFile | None]:
+        """(answered by the listing, the file when the listing is newer than the last one read).
+
+        Not answered when the listing does not show the file and none is being fetched: the
+        wait then polls the file itself.
+        """
+        seen = self.listing.read(name)
+        if seen is None:
+            self._listed = self.listing.fetching()
+            return self._listed, None
+        self._listed = True
+        if seen.generation == self._generation:
+            return True, None  # nothing new since the last read
+        self._generation = seen.generation
+        return True, seen.file
 
 
 _LISTINGS: weakref.WeakKeyDictionary[Any, dict[Any, Listing]] = weakref.WeakKeyDictionary()

@@ -26,6 +26,7 @@ from langchain_gemini_vision.files._shared_listing import (
     AListPage,
     Listing,
     ListPage,
+    Reader,
     arefresh,
     refresh,
 )
@@ -51,14 +52,19 @@ def poll_until_active(
     the same client reads their shared listing instead (``files._shared_listing``).
     """
     name, snapshot, loop = _start(file, timeout, policy, clock)
-    listing = shared[0] if shared is not None else None
-    with _registered(listing, name):
-        generation = 0
+    reader = Reader(shared[0]) if shared is not None else None
+    with _registered(reader, name):
         while True:
             from_listing = False
-            if snapshot is None and shared is not None and shared[0].shared(clock()):
+            if (
+                snapshot is None
+                and shared is not None
+                and reader
+                and reader.listing.shared(clock())
+            ):
+                reader.credit_due_poll(loop, clock())
                 refresh(shared[0], shared[1], clock())
-                from_listing, snapshot, generation = _from_listing(shared[0], name, generation)
+                from_listing, snapshot = reader.read(name)
             if snapshot is None and not from_listing:
                 try:
                     snapshot = GeminiFile.from_sdk(get(name))
@@ -70,7 +76,7 @@ def poll_until_active(
                     return snapshot
                 emit("gemini_file_poll", event)
             snapshot = None
-            sleep(_next_sleep(loop, listing if from_listing else None, clock()))
+            sleep(_next_sleep(loop, reader if from_listing else None, clock()))
 
 
 async def apoll_until_active(
@@ -86,14 +92,19 @@ async def apoll_until_active(
 ) -> GeminiFile:
     """Async twin of :func:`poll_until_active`."""
     name, snapshot, loop = _start(file, timeout, policy, clock)
-    listing = shared[0] if shared is not None else None
-    with _registered(listing, name):
-        generation = 0
+    reader = Reader(shared[0]) if shared is not None else None
+    with _registered(reader, name):
         while True:
             from_listing = False
-            if snapshot is None and shared is not None and shared[0].shared(clock()):
+            if (
+                snapshot is None
+                and shared is not None
+                and reader
+                and reader.listing.shared(clock())
+            ):
+                reader.credit_due_poll(loop, clock())
                 await arefresh(shared[0], shared[1], clock())
-                from_listing, snapshot, generation = _from_listing(shared[0], name, generation)
+                from_listing, snapshot = reader.read(name)
             if snapshot is None and not from_listing:
                 try:
                     snapshot = GeminiFile.from_sdk(await get(name))
@@ -105,34 +116,18 @@ async def apoll_until_active(
                     return snapshot
                 await aemit("gemini_file_poll", event)
             snapshot = None
-            await asleep(_next_sleep(loop, listing if from_listing else None, clock()))
+            await asleep(_next_sleep(loop, reader if from_listing else None, clock()))
 
 
-def _registered(listing: Listing | None, name: str) -> contextlib.AbstractContextManager[None]:
-    return listing.waiting(name) if listing is not None else contextlib.nullcontext()
+def _registered(reader: Reader | None, name: str) -> contextlib.AbstractContextManager[None]:
+    return reader.listing.waiting(name) if reader is not None else contextlib.nullcontext()
 
 
-def _from_listing(
-    listing: Listing, name: str, generation: int
-) -> tuple[bool, GeminiFile | None, int]:
-    """(answered by the listing, the file if the listing is newer than the last one read, gen).
-
-    Not answered when the listing does not show the file and none is being fetched: the wait
-    then polls the file itself.
-    """
-    seen = listing.read(name)
-    if seen is None:
-        return listing.fetching(), None, generation
-    if seen.generation == generation:
-        return True, None, generation  # nothing new since the last read
-    return True, seen.file, seen.generation
-
-
-def _next_sleep(loop: PollLoop, listing: Listing | None, now: float) -> float:
+def _next_sleep(loop: PollLoop, reader: Reader | None, now: float) -> float:
     """The wait's own grid, or the next read of the shared listing (both within the deadline)."""
-    if listing is None:
+    if reader is None:
         return loop.next_delay(now)
-    return loop.look_delay(now, listing.interval())
+    return loop.look_delay(now, reader.listing.interval())
 
 
 def _start(

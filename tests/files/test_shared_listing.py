@@ -203,27 +203,67 @@ def test_progress_is_reported_once_per_listing_not_per_read(
         assert count <= 1 + gets.get(name, 0) + listings
 
 
-def test_listing_interval_keeps_one_request_per_file_per_second() -> None:
+def test_listing_spends_only_the_polls_that_fell_due() -> None:
     listing = Listing()
     with listing.waiting("files/a"):
         assert not listing.shared(0.0)  # one file: its own GET is cheaper than a listing
         with listing.waiting("files/b"):
             assert listing.shared(0.0)
-            assert listing.interval() == 0.5  # 1 page / 2 files
+            assert listing.claim(0.0) is None  # no poll has fallen due yet
+            listing.credit()
             assert listing.claim(0.0) == {"files/a", "files/b"}
+            listing.credit()
             assert listing.claim(0.0) is None  # someone is fetching
-            listing.publish({}, pages=3)
-            assert listing.interval() == 1.5  # 3 pages / 2 files
-            assert listing.claim(1.0) is None  # too soon
-            assert listing.claim(1.5) is not None
-            listing.fail(1.5)
-            assert not listing.shared(2.0)  # paused after a failure
+            listing.publish({}, pages=3)  # two more pages: more than the credit left
+            listing.credit()
+            assert listing.claim(LOOK_S) is None  # the extra page is paid back first
+            listing.credit()
+            assert listing.claim(LOOK_S) is not None
+            listing.publish({}, pages=1)
+            listing.credit()
+            assert listing.claim(1.5 * LOOK_S) is None  # never twice within LOOK_S
+            assert listing.claim(2 * LOOK_S) is not None
+            listing.fail(2 * LOOK_S)
+            assert not listing.shared(1.0)  # paused after a failure
     with contextlib.ExitStack() as stack:
         for i in range(10):
             stack.enter_context(listing.waiting(f"files/{i}"))
-        assert listing.claim(100.0) is not None
-        listing.publish({}, pages=1)
-        assert listing.interval() == LOOK_S  # never faster than one listing per LOOK_S
+        for _ in range(10):  # ten polls fall due at once: at most MAX_SAVED_POLLS are kept
+            listing.credit()
+        fetched = 0
+        for tick in range(20):
+            if listing.claim(100.0 + tick * LOOK_S) is not None:
+                fetched += 1
+                listing.publish({}, pages=1)
+        assert fetched == _shared_listing.MAX_SAVED_POLLS
+
+
+def test_listing_costs_no_more_requests_than_the_waits_own_polls(
+    server: FakeGeminiServer, llm: ChatGoogleGenerativeAI
+) -> None:
+    """With sparse schedules (a poll every 3 s) the listing must not poll faster than they do."""
+    sparse = {"steady_interval_s": 3.0, "max_interval_s": 3.0}
+    shared, alone = _manager(llm, **sparse), _manager(llm, shared_listing=False, **sparse)
+    shared_files, alone_files = _processing(server, shared, 4), _processing(server, alone, 4)
+    for file in (*shared_files, *alone_files):
+        server.set_file_state(file.name, "PROCESSING", then="ACTIVE", seconds=1.0)
+    server.clear_log()
+    results: list[Any] = []
+    threads = [
+        threading.Thread(target=lambda m=m, f=f: results.append(m.wait_until_active(f)))
+        for m, files in ((shared, shared_files), (alone, alone_files))
+        for f in files
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert [r.state for r in results] == ["ACTIVE"] * 8
+    listings, gets = _requests(server)
+    own_polls = sum(gets.get(f.name, 0) for f in alone_files)
+    shared_requests = listings + sum(gets.get(f.name, 0) for f in shared_files)
+    assert own_polls >= len(alone_files)
+    assert shared_requests <= own_polls
 
 
 async def test_a_cancelled_fetch_releases_the_listing() -> None:
@@ -237,6 +277,7 @@ async def test_a_cancelled_fetch_releases_the_listing() -> None:
         await asyncio.Event().wait()
 
     with listing.waiting("files/a"), listing.waiting("files/b"):
+        listing.credit()  # a poll fell due
         task = asyncio.create_task(_shared_listing.arefresh(listing, never_answers, 0.0))
         await started.wait()
         assert listing.fetching()
@@ -254,6 +295,7 @@ def test_an_interrupted_sync_fetch_releases_the_listing() -> None:
         raise KeyboardInterrupt
 
     with listing.waiting("files/a"), listing.waiting("files/b"):
+        listing.credit()  # a poll fell due
         with pytest.raises(KeyboardInterrupt):
             _shared_listing.refresh(listing, interrupted, 0.0)
         assert not listing.fetching()

@@ -11,9 +11,16 @@ $(BIN)/python:
 
 # vcrpy is upgraded in a second step on purpose: langchain-tests 1.1.9 pins vcrpy<9, but only
 # vcrpy>=9.4 patches httpx2, the transport google-genai 3.6 uses (docs/testing.md explains).
-install: $(BIN)/python
+# The stamp makes later targets skip a reinstall (11 s each) until pyproject.toml changes; the
+# package itself is installed editable, so code changes need none.
+INSTALLED := $(VENV)/.installed
+
+$(INSTALLED): pyproject.toml | $(BIN)/python
 	$(BIN)/pip install -q -e ".[dev]"
 	$(BIN)/pip install -q "vcrpy>=9.4,<10"
+	touch $(INSTALLED)
+
+install: $(INSTALLED)
 
 # pytest exits 5 when it collects no test; that is not a failure of the suite itself.
 PYTEST_RC = rc=$$?; if [ $$rc -eq 5 ]; then echo "no tests collected"; rc=0; fi; exit $$rc

@@ -73,8 +73,6 @@ class Listing:
         self._started_at = -math.inf
         self._paused_until = -math.inf
         self._credit = 0.0
-        self.requests = 0
-        """Pages fetched so far (for tests and benchmarks: the listing's whole request count)."""
 
     @contextlib.contextmanager
     def waiting(self, name: str) -> Iterator[None]:
@@ -94,10 +92,6 @@ class Listing:
         """Whether listing pays off now: two or more files waited for, and no recent failure."""
         with self._lock:
             return len(self._waiting) >= 2 and now >= self._paused_until
-
-    def interval(self) -> float:
-        """Seconds between two reads of the listing, and at least between two fetches of it."""
-        return LOOK_S
 
     def credit(self) -> None:
         """A wait's own poll fell due: the listing may spend it instead (up to a cap)."""
@@ -144,13 +138,30 @@ class Listing:
 class Reader:
     """One wait's place on a shared listing: what it last read and when its own poll is due."""
 
-    def __init__(self, listing: Listing) -> None:
+    def __init__(self, listing: Listing, list_page: ListPage) -> None:
         self.listing = listing
+        self._list_page = list_page  # the SDK's files.list, sync or async (``alook`` awaits it)
         self._generation = 0
         self._due_at: float | None = None
         self._listed = True  # until a listing shows otherwise
 
-    def credit_due_poll(self, loop: PollLoop, now: float) -> None:
+    def sharing(self, now: float) -> bool:
+        """Whether this wait should read the shared listing now (see :meth:`Listing.shared`)."""
+        return self.listing.shared(now)
+
+    def look(self, loop: PollLoop, name: str, now: float) -> tuple[bool, GeminiFile | None]:
+        """Hand over a due poll, fetch the listing if it is due, and read it (see :meth:`read`)."""
+        self._credit_due_poll(loop, now)
+        refresh(self.listing, self._list_page, now)
+        return self.read(name)
+
+    async def alook(self, loop: PollLoop, name: str, now: float) -> tuple[bool, GeminiFile | None]:
+        """Async twin of :meth:`look`."""
+        self._credit_due_poll(loop, now)
+        await arefresh(self.listing, self._list_page, now)
+        return self.read(name)
+
+    def _credit_due_poll(self, loop: PollLoop, now: float) -> None:
         """Hand this wait's poll to the listing when its schedule has one due.
 
         Raises:
@@ -222,7 +233,6 @@ class _Walk:
             self.done = True
             return None
         self.pages += 1
-        self.listing.requests += 1
         return _config(self._token)
 
     def take(self, page: Any) -> None:

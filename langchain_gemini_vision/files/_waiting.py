@@ -23,12 +23,11 @@ from langchain_gemini_vision.files._errors import api_error
 from langchain_gemini_vision.files._events import aemit, emit
 from langchain_gemini_vision.files._refs import FileRef, name_of
 from langchain_gemini_vision.files._shared_listing import (
+    LOOK_S,
     AListPage,
     Listing,
     ListPage,
     Reader,
-    arefresh,
-    refresh,
 )
 from langchain_gemini_vision.types import GeminiFile
 
@@ -52,19 +51,12 @@ def poll_until_active(
     the same client reads their shared listing instead (``files._shared_listing``).
     """
     name, snapshot, loop = _start(file, timeout, policy, clock)
-    reader = Reader(shared[0]) if shared is not None else None
+    reader = Reader(*shared) if shared is not None else None
     with _registered(reader, name):
         while True:
             from_listing = False
-            if (
-                snapshot is None
-                and shared is not None
-                and reader
-                and reader.listing.shared(clock())
-            ):
-                reader.credit_due_poll(loop, clock())
-                refresh(shared[0], shared[1], clock())
-                from_listing, snapshot = reader.read(name)
+            if snapshot is None and reader is not None and reader.sharing(clock()):
+                from_listing, snapshot = reader.look(loop, name, clock())
             if snapshot is None and not from_listing:
                 try:
                     snapshot = GeminiFile.from_sdk(get(name))
@@ -92,19 +84,12 @@ async def apoll_until_active(
 ) -> GeminiFile:
     """Async twin of :func:`poll_until_active`."""
     name, snapshot, loop = _start(file, timeout, policy, clock)
-    reader = Reader(shared[0]) if shared is not None else None
+    reader = Reader(*shared) if shared is not None else None
     with _registered(reader, name):
         while True:
             from_listing = False
-            if (
-                snapshot is None
-                and shared is not None
-                and reader
-                and reader.listing.shared(clock())
-            ):
-                reader.credit_due_poll(loop, clock())
-                await arefresh(shared[0], shared[1], clock())
-                from_listing, snapshot = reader.read(name)
+            if snapshot is None and reader is not None and reader.sharing(clock()):
+                from_listing, snapshot = await reader.alook(loop, name, clock())
             if snapshot is None and not from_listing:
                 try:
                     snapshot = GeminiFile.from_sdk(await get(name))
@@ -127,7 +112,7 @@ def _next_sleep(loop: PollLoop, reader: Reader | None, now: float) -> float:
     """The wait's own grid, or the next read of the shared listing (both within the deadline)."""
     if reader is None:
         return loop.next_delay(now)
-    return loop.look_delay(now, reader.listing.interval())
+    return loop.look_delay(now, LOOK_S)
 
 
 def _start(
